@@ -1,0 +1,3 @@
+from youthscheme_audit.cli import main
+
+main()

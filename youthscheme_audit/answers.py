@@ -1,0 +1,220 @@
+"""Answers files: the YAML a walk writes and ``report`` reads, readable and hand-editable.
+
+Saved atomically after every answer, so the file on disk is always complete and valid.
+Loading checks every value and names the file, the line and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from youthscheme_audit.catalog import Catalog, parse_profile_value
+from youthscheme_audit.errors import AnswersError
+from youthscheme_audit.models import Answer, Mode
+from youthscheme_audit.yamlio import YDict, atomic_write, dump_yaml, load_yaml
+
+FORMAT = "youthscheme-audit/answers@1"
+TOP_KEYS = {
+    "format", "mode", "assessor", "started_at", "updated_at", "as_of", "checklists", "profile",
+    "self_assessment", "register", "sample_seed", "answers", "skipped",
+}
+ANSWER_KEYS = {"answer", "note", "evidence", "answered_at"}
+ALIASES = {
+    "y": Answer.YES, "n": Answer.NO, "p": Answer.PARTIAL, "partly": Answer.PARTIAL,
+    "n/a": Answer.NA, "not applicable": Answer.NA, "not_applicable": Answer.NA,
+    "dk": Answer.UNKNOWN, "don't know": Answer.UNKNOWN, "dont know": Answer.UNKNOWN,
+    "dont_know": Answer.UNKNOWN,
+}
+ALLOWED = ", ".join(a.value for a in Answer)
+
+
+def now() -> str:
+    """The current time as an ISO timestamp with time zone, to the second."""
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One control's answer, with the assessor's note and evidence reference."""
+
+    answer: Answer
+    note: str = ""
+    evidence: str = ""
+    answered_at: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"answer": self.answer.value}
+        if self.note:
+            out["note"] = self.note
+        if self.evidence:
+            out["evidence"] = self.evidence
+        out["answered_at"] = self.answered_at
+        return out
+
+
+@dataclass
+class AnswersFile:
+    """A self-assessment or spot audit in progress (a document being edited)."""
+
+    mode: Mode = Mode.SELF
+    assessor: str = ""
+    started_at: str = field(default_factory=now)
+    updated_at: str = ""
+    as_of: str = ""
+    checklists: list[dict[str, str]] = field(default_factory=list)
+    profile: dict[str, Any] = field(default_factory=dict)
+    answers: dict[str, AnswerRecord] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # control id -> why not asked
+    self_assessment: str = ""  # spot audits: the answers file checked
+    register: str = ""  # spot audits: the register consulted
+    sample_seed: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The file's content, in the order a person reads it."""
+        out: dict[str, Any] = {"format": FORMAT, "mode": self.mode.value}
+        for key in ("assessor", "started_at", "updated_at", "as_of"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        if self.mode is Mode.SPOT:
+            out["self_assessment"] = self.self_assessment
+            if self.register:
+                out["register"] = self.register
+            if self.sample_seed is not None:
+                out["sample_seed"] = self.sample_seed
+        out["checklists"] = self.checklists
+        out["profile"] = self.profile
+        out["answers"] = {cid: rec.as_dict() for cid, rec in self.answers.items()}
+        if self.skipped:
+            out["skipped"] = self.skipped
+        return out
+
+    def save(self, path: str | Path) -> None:
+        """Write the file atomically: readers see the old version or the new, never half."""
+        self.updated_at = now()
+        header = "# youthscheme-audit answers file: safe to edit by hand; answers are " \
+                 f"{ALLOWED}\n"
+        atomic_write(path, header + dump_yaml(self.to_dict()))
+
+
+def load_answers(path: str | Path, catalog: Catalog) -> AnswersFile:
+    """Read and validate an answers file against the catalog in use."""
+    path = Path(path)
+    doc = load_yaml(path)
+    p = str(path)
+    if not isinstance(doc, YDict) or doc.get("format") != FORMAT:
+        line = doc.line_of("format") if isinstance(doc, YDict) else 1
+        raise AnswersError(f"not a youthscheme-audit answers file (expected 'format: {FORMAT}')",
+                           p, line)
+    for key in doc:
+        if key not in TOP_KEYS:
+            raise AnswersError(f"unknown key '{key}' (allowed: {', '.join(sorted(TOP_KEYS))})",
+                               p, doc.line_of(key))
+    try:
+        mode = Mode(doc.get("mode", "self"))
+    except ValueError:
+        raise AnswersError(f"mode '{doc.get('mode')}' is not one of self, spot", p,
+                           doc.line_of("mode")) from None
+    result = AnswersFile(
+        mode=mode,
+        assessor=_text(doc, "assessor", p),
+        started_at=_text(doc, "started_at", p),
+        updated_at=_text(doc, "updated_at", p),
+        as_of=_date_text(doc, "as_of", p),
+        checklists=list(doc.get("checklists") or []),
+        profile=_profile(doc, catalog, p),
+        answers=_answers(doc, catalog, p),
+        skipped={str(k): str(v) for k, v in (doc.get("skipped") or {}).items()},
+        self_assessment=_text(doc, "self_assessment", p),
+        register=_text(doc, "register", p),
+    )
+    seed = doc.get("sample_seed")
+    if seed is not None and not isinstance(seed, int):
+        raise AnswersError("sample_seed must be a whole number", p, doc.line_of("sample_seed"))
+    result.sample_seed = seed
+    return result
+
+
+def _text(doc: YDict, key: str, p: str) -> str:
+    value = doc.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        raise AnswersError(f"'{key}' must be text", p, doc.line_of(key))
+    return str(value)
+
+
+def _date_text(doc: YDict, key: str, p: str) -> str:
+    value = _text(doc, key, p)
+    if value:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise AnswersError(f"'{key}' must be a date YYYY-MM-DD, not '{value}'", p,
+                               doc.line_of(key)) from None
+    return value
+
+
+def _profile(doc: YDict, catalog: Catalog, p: str) -> dict[str, Any]:
+    node = doc.get("profile") or YDict()
+    if not isinstance(node, YDict):
+        raise AnswersError("'profile' must map profile fields to values", p, doc.line_of("profile"))
+    known = ", ".join(f.name for f in catalog.profile)
+    out: dict[str, Any] = {}
+    for name, value in node.items():
+        pfield = catalog.field(name)
+        if pfield is None:
+            raise AnswersError(f"unknown profile field '{name}' (allowed: {known})", p,
+                               node.line_of(name))
+        if value is None or value == "":
+            out[name] = None
+            continue
+        try:
+            out[name] = parse_profile_value(pfield, str(value).lower() if isinstance(value, bool)
+                                            else str(value))
+        except ValueError as exc:
+            raise AnswersError(str(exc), p, node.line_of(name)) from None
+    return out
+
+
+def _answers(doc: YDict, catalog: Catalog, p: str) -> dict[str, AnswerRecord]:
+    node = doc.get("answers") or YDict()
+    if not isinstance(node, YDict):
+        raise AnswersError("'answers' must map control ids to answers", p, doc.line_of("answers"))
+    out: dict[str, AnswerRecord] = {}
+    for cid, entry in node.items():
+        line = node.line_of(cid)
+        if cid not in catalog.controls:
+            raise AnswersError(f"'{cid}' is not a control in the checklists in use", p, line)
+        if isinstance(entry, str | bool):  # short form: GOV-01: yes
+            entry = YDict({"answer": entry})
+            entry.line, entry.key_lines = line, {"answer": line}
+        if not isinstance(entry, YDict):
+            raise AnswersError(f"{cid}: expected 'answer:' with optional note and evidence",
+                               p, line)
+        for key in entry:
+            if key not in ANSWER_KEYS:
+                raise AnswersError(f"{cid}: unknown key '{key}' (allowed: "
+                                   f"{', '.join(sorted(ANSWER_KEYS))})", p, entry.line_of(key))
+        out[cid] = AnswerRecord(
+            answer=parse_answer(entry.get("answer"), f"{cid}: ", p, entry.line_of("answer")),
+            note=_text(entry, "note", p),
+            evidence=_text(entry, "evidence", p),
+            answered_at=_text(entry, "answered_at", p),
+        )
+    return out
+
+
+def parse_answer(value: Any, prefix: str = "", path: str | None = None,
+                 line: int | None = None) -> Answer:
+    """An answer from a file or a typed line; AnswersError names the allowed values."""
+    if isinstance(value, bool):
+        return Answer.YES if value else Answer.NO
+    text = str(value if value is not None else "").strip().casefold()
+    if text in Answer.__members__.values():
+        return Answer(text)
+    if text in ALIASES:
+        return ALIASES[text]
+    raise AnswersError(f"{prefix}answer '{value}' is not one of {ALLOWED}", path, line)

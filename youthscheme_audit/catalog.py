@@ -1,0 +1,655 @@
+"""Checklist YAML -> a validated Catalog, with every problem reported as file:line.
+
+A checklist directory holds ``profile.yaml`` (the scheme profile questions),
+``parameters.yaml`` (thresholds a force may change) and one file per area. Later
+directories (``--checklists DIR``) add controls, replace controls with the same id
+and override parameter values. ``load_catalog`` never stops at the first problem:
+it returns the catalog it could build and the full list of problems, so ``lint``
+can show them all and every other command can refuse with the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from youthscheme_audit import checks
+from youthscheme_audit.checks.base import Check, validate_value
+from youthscheme_audit.errors import AuditError, CatalogError
+from youthscheme_audit.models import SchemeType, Severity
+from youthscheme_audit.tables import TABLES, VOCABULARIES
+from youthscheme_audit.yamlio import YDict, YList, load_yaml
+
+PROFILE_FILE = "profile.yaml"
+PARAMETERS_FILE = "parameters.yaml"
+CONTROL_ID = re.compile(r"[A-Z]{2,6}-[0-9]{2,3}\Z")
+TEXT_PARAM = re.compile(r"\$\{([a-z_][a-z0-9_]*)\}")
+FIELD_TYPES = ("text", "choice", "bool", "int")
+
+AREA_KEYS = {"checklist", "title", "version", "order", "description", "controls"}
+CONTROL_KEYS = {
+    "id", "title", "question", "severity", "applies_to", "when", "why", "evidence",
+    "remediation", "sources", "help", "register",
+}
+CONTROL_REQUIRED = (
+    "id", "title", "question", "severity", "applies_to", "why", "evidence", "remediation",
+    "sources",
+)
+FIELD_KEYS = {"field", "type", "question", "label", "help", "choices", "default"}
+PARAM_KEYS = {"value", "description", "source"}
+
+
+def bundled_dir() -> Path:
+    """The checklists shipped with the package (or the repository's, when run from source)."""
+    packaged = Path(str(resources.files("youthscheme_audit"))) / "checklists"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "checklists"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a definition file."""
+
+    path: str
+    line: int
+    item: str  # control id, field or parameter name ('' for the file)
+    message: str
+
+    def __str__(self) -> str:
+        item = f" {self.item}:" if self.item else ""
+        return f"{self.path}:{self.line}:{item} {self.message}"
+
+
+@dataclass(frozen=True)
+class ProfileField:
+    """One question of the scheme profile; its name is a column of the schemes table."""
+
+    name: str
+    type: str  # text, choice, bool, int
+    label: str
+    question: str
+    help: str = ""
+    choices: dict[str, str] = field(default_factory=dict)  # value -> label
+
+
+@dataclass(frozen=True)
+class Condition:
+    """An applicability condition on one profile field."""
+
+    field: str
+    values: tuple[Any, ...] = ()  # any of these, or
+    minimum: int | None = None  # a number range
+    maximum: int | None = None
+
+    def holds(self, profile: dict[str, Any]) -> bool | None:
+        """True or False, or None when the profile does not say."""
+        value = profile.get(self.field)
+        if value is None or value == "":
+            return None
+        if self.values:
+            return value in self.values
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        low = self.minimum is None or value >= self.minimum
+        high = self.maximum is None or value <= self.maximum
+        return low and high
+
+    def describe(self) -> str:
+        """The condition in words."""
+        if self.values:
+            words = " or ".join(_word(v) for v in self.values)
+            return f"{self.field} is {words}"
+        if self.minimum is not None and self.maximum is not None:
+            return f"{self.field} is between {self.minimum} and {self.maximum}"
+        if self.minimum is not None:
+            return f"{self.field} is at least {self.minimum}"
+        return f"{self.field} is at most {self.maximum}"
+
+
+def _word(value: Any) -> str:
+    return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+
+
+@dataclass(frozen=True)
+class Control:
+    """One checklist control, complete and validated."""
+
+    id: str
+    title: str
+    question: str
+    severity: Severity
+    applies_to: frozenset[SchemeType]
+    when: tuple[Condition, ...]
+    why: str
+    evidence: str
+    remediation: str
+    sources: tuple[str, ...]
+    area: str
+    area_title: str
+    help: str = ""
+    register: tuple[Check, ...] = ()
+    path: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Area:
+    """One checklist file: an area of controls."""
+
+    id: str
+    title: str
+    version: str
+    order: int
+    description: str
+    path: str
+    control_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A threshold the sources leave open, with its documented default."""
+
+    name: str
+    value: Any
+    description: str
+    source: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the engine needs to know about the controls in use."""
+
+    areas: tuple[Area, ...]
+    controls: dict[str, Control]
+    profile: tuple[ProfileField, ...]
+    parameters: dict[str, Parameter]
+
+    def ordered(self) -> list[Control]:
+        """Controls in walk order: area by area, in file order."""
+        return [self.controls[cid] for area in self.areas for cid in area.control_ids]
+
+    def field(self, name: str) -> ProfileField | None:
+        """The profile field called ``name``."""
+        return next((f for f in self.profile if f.name == name), None)
+
+    def versions(self) -> list[dict[str, str]]:
+        """Checklist ids and versions, as answers files and reports record them."""
+        return [{"id": a.id, "title": a.title, "version": a.version} for a in self.areas]
+
+
+class _Collector:
+    """Gathers problems while building; each check reports and carries on."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, line: int, item: str, message: str) -> None:
+        self.problems.append(Problem(path, line, item, message))
+
+    def unknown_keys(
+        self, node: YDict, allowed: set[str], path: str, item: str, what: str
+    ) -> None:
+        for key in node:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.add(path, node.line_of(key), item, f"unknown {what} key '{key}'{hint}")
+
+
+def load_catalog(extra_dirs: Iterable[str | Path] = ()) -> tuple[Catalog, list[Problem]]:
+    """Load the bundled checklists plus ``extra_dirs``; return the catalog and all problems."""
+    dirs = [bundled_dir(), *(Path(d) for d in extra_dirs)]
+    for directory in dirs[1:]:
+        if not directory.is_dir():
+            raise CatalogError("not a directory of checklist files", directory)
+    return _Builder().build([sorted(d.glob("*.yaml")) + sorted(d.glob("*.yml")) for d in dirs])
+
+
+def lint_files(paths: Iterable[str | Path]) -> list[Problem]:
+    """Validate checklist files (and directories of them) together with the bundled ones.
+
+    Files named here are checked as one layer above the bundled checklists, so a
+    force's extra controls are validated against the real profile and parameters.
+    """
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml"))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise CatalogError("file not found", p)
+    bundled = sorted(bundled_dir().glob("*.yaml"))
+    resolved = {f.resolve() for f in files}
+    if any(b.resolve() in resolved for b in bundled):
+        # linting the bundled set itself (or a copy of a file of it): one layer
+        layers = [[b for b in bundled if b.resolve() not in resolved] + files]
+    else:
+        layers = [bundled, files]
+    return _Builder().build(layers)[1]
+
+
+def require_catalog(extra_dirs: Iterable[str | Path] = ()) -> Catalog:
+    """Load the catalog, refusing (exit 2) if any definition has a problem."""
+    catalog, problems = load_catalog(extra_dirs)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more: run 'lint')" if len(problems) > 1 else ""
+        raise CatalogError(f"{first.item + ': ' if first.item else ''}{first.message}{more}",
+                           first.path, first.line)
+    return catalog
+
+
+class _Builder(_Collector):
+    def __init__(self) -> None:
+        super().__init__()
+        self.profile: dict[str, ProfileField] = {}
+        self.parameters: dict[str, Parameter] = {}
+        self.areas: dict[str, dict[str, Any]] = {}
+        self.controls: dict[str, Control] = {}
+        self.where: dict[str, tuple[str, int, int]] = {}  # control id -> (path, line, layer)
+
+    def build(self, layers: list[list[Path]]) -> tuple[Catalog, list[Problem]]:
+        docs: list[tuple[int, Path, Any]] = []
+        for layer, files in enumerate(layers):
+            for path in files:
+                try:
+                    docs.append((layer, path, load_yaml(path)))
+                except AuditError as exc:
+                    self.add(exc.path or str(path), exc.line or 1, "", exc.message)
+        # profile and parameters first: controls refer to them
+        for _, path, doc in docs:
+            if path.name == PROFILE_FILE:
+                self._profile(path, doc)
+            elif path.name == PARAMETERS_FILE:
+                self._parameters(path, doc)
+        if not self.profile:
+            self.add(str(layers[0][0].parent) if layers[0] else "checklists", 1, "",
+                     f"no {PROFILE_FILE} found: the scheme profile is not defined")
+        for layer, path, doc in docs:
+            if path.name not in (PROFILE_FILE, PARAMETERS_FILE):
+                self._area(layer, path, doc)
+        return self._finish(), self.problems
+
+    # profile.yaml ----------------------------------------------------------------
+
+    def _profile(self, path: Path, doc: Any) -> None:
+        p = str(path)
+        if not isinstance(doc, YDict) or not isinstance(doc.get("profile"), YList):
+            self.add(p, getattr(doc, "line", 1) or 1, "", "expected a 'profile:' list of fields")
+            return
+        self.unknown_keys(doc, {"profile"}, p, "", "top-level")
+        schemes = TABLES["schemes"]
+        for node, line in zip(doc["profile"], doc["profile"].item_lines, strict=True):
+            if not isinstance(node, YDict):
+                self.add(p, line, "", "each profile entry must be a mapping")
+                continue
+            name = str(node.get("field", ""))
+            self.unknown_keys(node, FIELD_KEYS, p, name, "profile field")
+            column = schemes.column(name)
+            if column is None:
+                self.add(p, node.line_of("field"), name,
+                         f"profile field '{name}' is not a column of the schemes table")
+                continue
+            ftype = node.get("type", "text")
+            if ftype not in FIELD_TYPES:
+                self.add(p, node.line_of("type"), name,
+                         f"type '{ftype}' is not one of {', '.join(FIELD_TYPES)}")
+                continue
+            expected = "choice" if column.type in VOCABULARIES else column.type
+            if expected == "date":
+                expected = "text"
+            if ftype != expected:
+                self.add(p, node.line_of("type"), name,
+                         f"type '{ftype}' does not match the schemes column ({expected})")
+            choices = node.get("choices") or {}
+            if ftype == "choice":
+                vocab = VOCABULARIES.get(column.type, {})
+                if not isinstance(choices, YDict) or not choices:
+                    self.add(p, node.line_of("choices"), name, "a choice field needs 'choices'")
+                    choices = {}
+                for value in choices:
+                    if value not in vocab:
+                        self.add(p, choices.line_of(value), name,
+                                 f"choice '{value}' is not one of {', '.join(vocab)}")
+            if not node.get("question"):
+                self.add(p, node.line, name, "missing 'question'")
+            self.profile[name] = ProfileField(
+                name=name, type=ftype, label=str(node.get("label") or column.label),
+                question=str(node.get("question") or ""), help=str(node.get("help") or ""),
+                choices={str(k): str(v) for k, v in choices.items()},
+            )
+
+    # parameters.yaml ----------------------------------------------------------------
+
+    def _parameters(self, path: Path, doc: Any) -> None:
+        p = str(path)
+        if not isinstance(doc, YDict) or not isinstance(doc.get("parameters"), YDict):
+            self.add(p, getattr(doc, "line", 1) or 1, "", "expected a 'parameters:' mapping")
+            return
+        self.unknown_keys(doc, {"parameters"}, p, "", "top-level")
+        for name, node in doc["parameters"].items():
+            line = doc["parameters"].line_of(name)
+            if not isinstance(node, YDict) or "value" not in node:
+                self.add(p, line, name, "a parameter needs a 'value'")
+                continue
+            self.unknown_keys(node, PARAM_KEYS, p, name, "parameter")
+            old = self.parameters.get(name)
+            self.parameters[name] = Parameter(
+                name=name, value=node["value"],
+                description=str(node.get("description") or (old.description if old else "")),
+                source=str(node.get("source") or (old.source if old else "")), path=p,
+            )
+
+    # area files ----------------------------------------------------------------------
+
+    def _area(self, layer: int, path: Path, doc: Any) -> None:
+        p = str(path)
+        if not isinstance(doc, YDict):
+            self.add(p, 1, "", "expected a checklist mapping with 'checklist' and 'controls'")
+            return
+        self.unknown_keys(doc, AREA_KEYS, p, "", "checklist")
+        area_id = doc.get("checklist")
+        if not isinstance(area_id, str) or not area_id:
+            self.add(p, doc.line, "", "missing 'checklist' (the area id)")
+            return
+        controls = doc.get("controls")
+        if not isinstance(controls, YList):
+            self.add(p, doc.line_of("controls"), "", "missing 'controls' list")
+            return
+        area = self.areas.setdefault(area_id, {
+            "title": str(doc.get("title") or area_id), "version": str(doc.get("version") or ""),
+            "order": doc.get("order", 99), "description": str(doc.get("description") or ""),
+            "path": p, "ids": [],
+        })
+        if doc.get("version"):
+            area["version"] = str(doc["version"])
+        for node, line in zip(controls, controls.item_lines, strict=True):
+            control = self._control(layer, p, line, node, area_id, area["title"])
+            if control is not None and control.id not in area["ids"]:
+                for other in self.areas.values():  # an override may move areas
+                    if control.id in other["ids"]:
+                        other["ids"].remove(control.id)
+                area["ids"].append(control.id)
+
+    def _control(
+        self, layer: int, p: str, line: int, node: Any, area_id: str, area_title: str
+    ) -> Control | None:
+        if not isinstance(node, YDict):
+            self.add(p, line, "", "each control must be a mapping")
+            return None
+        cid = str(node.get("id") or "")
+        before = len(self.problems)
+        self.unknown_keys(node, CONTROL_KEYS, p, cid or "?", "control")
+        for key in CONTROL_REQUIRED:
+            if node.get(key) in (None, "", []):
+                self.add(p, node.line, cid or "?", f"missing '{key}'")
+        if cid and not CONTROL_ID.match(cid):
+            self.add(p, node.line_of("id"), cid, "id must look like AREA-01 (capitals, dash, digits)")
+        if cid in self.where:
+            other_path, other_line, other_layer = self.where[cid]
+            if other_layer == layer:
+                self.add(p, node.line_of("id"), cid,
+                         f"duplicate id (also at {other_path}:{other_line})")
+        severity = node.get("severity")
+        if severity is not None and severity not in Severity.__members__.values():
+            self.add(p, node.line_of("severity"), cid,
+                     f"severity '{severity}' is not one of {', '.join(Severity)}")
+        applies = node.get("applies_to") or []
+        if not isinstance(applies, list):
+            applies = [applies]
+        for value in applies:
+            if value not in SchemeType.__members__.values():
+                self.add(p, node.line_of("applies_to"), cid,
+                         f"applies_to '{value}' is not one of {', '.join(SchemeType)}")
+        sources = node.get("sources") or []
+        if not isinstance(sources, list) or not all(isinstance(s, str) and s for s in sources):
+            self.add(p, node.line_of("sources"), cid, "sources must be a list of citations")
+            sources = []
+        when = self._conditions(p, node, cid)
+        register = self._register(p, node, cid)
+        texts = {k: self._text(p, node, cid, k) for k in
+                 ("title", "question", "why", "evidence", "remediation", "help")}
+        if len(self.problems) > before or not cid:
+            return None
+        self.where[cid] = (p, node.line_of("id"), layer)
+        control = Control(
+            id=cid, title=texts["title"], question=texts["question"],
+            severity=Severity(severity),
+            applies_to=frozenset(SchemeType(v) for v in applies),
+            when=when, why=texts["why"], evidence=texts["evidence"],
+            remediation=texts["remediation"], sources=tuple(sources), area=area_id,
+            area_title=area_title, help=texts["help"], register=register, path=p,
+            line=node.line,
+        )
+        self.controls[cid] = control
+        return control
+
+    def _text(self, p: str, node: YDict, cid: str, key: str) -> str:
+        """A text field with ``${parameter}`` placeholders filled in."""
+        text = node.get(key)
+        if text is None:
+            return ""
+        if not isinstance(text, str):
+            self.add(p, node.line_of(key), cid, f"'{key}' must be text")
+            return str(text)
+
+        def fill(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in self.parameters:
+                self.add(p, node.line_of(key), cid, f"unknown parameter '${{{name}}}' in {key}")
+                return match.group(0)
+            return str(self.parameters[name].value)
+
+        return " ".join(TEXT_PARAM.sub(fill, text).split())
+
+    def _conditions(self, p: str, node: YDict, cid: str) -> tuple[Condition, ...]:
+        spec = node.get("when")
+        if spec is None:
+            return ()
+        if not isinstance(spec, YDict):
+            self.add(p, node.line_of("when"), cid, "'when' must map profile fields to values")
+            return ()
+        out = []
+        for name, value in spec.items():
+            line = spec.line_of(name)
+            pfield = self.profile.get(name)
+            if pfield is None:
+                known = ", ".join(self.profile)
+                self.add(p, line, cid, f"condition names unknown profile field '{name}' "
+                         f"(known: {known})")
+                continue
+            if isinstance(value, YDict):
+                bad = set(value) - {"min", "max"}
+                nums = [v for k, v in value.items() if k in ("min", "max")]
+                if bad or not nums or not all(isinstance(v, int) for v in nums):
+                    self.add(p, line, cid, f"condition on '{name}' takes {{min: N, max: N}}")
+                    continue
+                if pfield.type != "int":
+                    self.add(p, line, cid, f"'{name}' is not a number field")
+                    continue
+                out.append(Condition(name, minimum=value.get("min"), maximum=value.get("max")))
+                continue
+            values = tuple(value) if isinstance(value, list) else (value,)
+            for v in values:
+                problem = _profile_value_problem(pfield, v)
+                if problem:
+                    self.add(p, line, cid, f"condition on '{name}': {problem}")
+            out.append(Condition(name, values=values))
+        return tuple(out)
+
+    def _register(self, p: str, node: YDict, cid: str) -> tuple[Check, ...]:
+        spec = node.get("register")
+        if spec is None:
+            return ()
+        if isinstance(spec, YDict):
+            spec = YList([spec])
+            spec.line, spec.item_lines = spec[0].line, [spec[0].line]
+        if not isinstance(spec, YList):
+            self.add(p, node.line_of("register"), cid, "'register' must be a check or a list")
+            return ()
+        built = []
+        for item, line in zip(spec, spec.item_lines, strict=True):
+            check = self._check(p, line, item, cid)
+            if check is not None:
+                built.append(check)
+        return tuple(built)
+
+    def _check(self, p: str, line: int, item: Any, cid: str) -> Check | None:
+        if not isinstance(item, YDict):
+            self.add(p, line, cid, "a register check must be a mapping")
+            return None
+        kind_name = item.get("kind")
+        kind = checks.KINDS.get(str(kind_name))
+        if kind is None:
+            self.add(p, item.line_of("kind"), cid,
+                     f"unknown check kind '{kind_name}' (known: {', '.join(checks.KINDS)})")
+            return None
+        table = item.get("table")
+        if table not in TABLES:
+            self.add(p, item.line_of("table"), cid,
+                     f"unknown table '{table}' (known: {', '.join(TABLES)})")
+            return None
+        before = len(self.problems)
+        params: dict[str, Any] = {}
+        for key, raw in item.items():
+            if key in ("kind", "table"):
+                continue
+            if key not in kind.PARAMS:
+                close = difflib.get_close_matches(key, list(kind.PARAMS), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.add(p, item.line_of(key), cid,
+                         f"unknown parameter '{key}' for check kind {kind_name}{hint}")
+                continue
+            params[key] = self._param(p, item.line_of(key), cid, table, key,
+                                      kind.PARAMS[key].kind, raw)
+        for key, spec in kind.PARAMS.items():
+            if spec.required and key not in item:
+                self.add(p, item.line, cid, f"check kind {kind_name} needs '{key}'")
+        extra = getattr(kind, "extra_problems", None)
+        if extra is not None and len(self.problems) == before:
+            for message in extra(params):
+                self.add(p, item.line, cid, f"{kind_name}: {message}")
+        if len(self.problems) > before:
+            return None
+        return kind(table, params)
+
+    def _param(self, p: str, line: int, cid: str, table: str, key: str, pkind: str,
+               raw: Any) -> Any:
+        value = self._resolve(p, line, cid, raw)
+        spec = TABLES[table]
+
+        def column_ok(name: Any) -> bool:
+            if not isinstance(name, str) or spec.column(name) is None:
+                self.add(p, line, cid, f"'{name}' is not a column of table {table}")
+                return False
+            return True
+
+        if pkind == "column":
+            column_ok(value)
+        elif pkind == "columns":
+            if not isinstance(value, list) or not value:
+                self.add(p, line, cid, f"'{key}' must be a list of columns")
+                return []
+            for name in value:
+                column_ok(name)
+        elif pkind == "number":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                self.add(p, line, cid, f"'{key}' must be a number")
+        elif pkind == "values":
+            if not isinstance(value, list):
+                value = [value]
+        elif pkind == "regex":
+            try:
+                re.compile(str(value))
+            except re.error as exc:
+                self.add(p, line, cid, f"'{key}' is not a valid regular expression ({exc})")
+        elif pkind == "filter":
+            if not isinstance(value, dict) or not value:
+                self.add(p, line, cid, f"'{key}' must map columns to values")
+                return {}
+            for name, allowed in value.items():
+                if column_ok(name):
+                    for v in allowed if isinstance(allowed, list) else [allowed]:
+                        problem = validate_value(table, name, v)
+                        if problem:
+                            self.add(p, line, cid, f"'{key}': {problem}")
+            value = dict(value)
+        elif pkind == "bands":
+            ok = isinstance(value, list) and value and all(
+                isinstance(b, dict) and set(b) == {"max_age", "per_adult"}
+                and all(isinstance(b[k], int) and b[k] > 0 for k in b) for b in value
+            )
+            if not ok:
+                self.add(p, line, cid, f"'{key}' must be a list of {{max_age, per_adult}}")
+        return value
+
+    def _resolve(self, p: str, line: int, cid: str, raw: Any) -> Any:
+        """Replace ``$name`` with the parameter's value (recursively in lists)."""
+        if isinstance(raw, str) and raw.startswith("$"):
+            name = raw[1:]
+            if name not in self.parameters:
+                self.add(p, line, cid, f"unknown parameter '{raw}'")
+                return raw
+            return self.parameters[name].value
+        if isinstance(raw, list):
+            return [self._resolve(p, line, cid, r) for r in raw]
+        return raw
+
+    def _finish(self) -> Catalog:
+        areas = [
+            Area(
+                id=aid, title=a["title"], version=a["version"],
+                order=a["order"] if isinstance(a["order"], int) else 99,
+                description=a["description"], path=a["path"],
+                control_ids=tuple(c for c in a["ids"] if c in self.controls),
+            )
+            for aid, a in self.areas.items()
+        ]
+        areas.sort(key=lambda a: (a.order, a.id))
+        return Catalog(
+            areas=tuple(areas), controls=self.controls, profile=tuple(self.profile.values()),
+            parameters=self.parameters,
+        )
+
+
+def _profile_value_problem(pfield: ProfileField, value: Any) -> str | None:
+    if pfield.type == "choice" and value not in pfield.choices:
+        return f"'{value}' is not one of {', '.join(pfield.choices)}"
+    if pfield.type == "bool" and not isinstance(value, bool):
+        return f"'{value}' must be true or false"
+    if pfield.type == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+        return f"'{value}' must be a whole number"
+    return None
+
+
+def parse_profile_value(pfield: ProfileField, text: str) -> Any:
+    """A profile value typed by a user (--set, a prompt): validated and converted.
+
+    Raises ValueError with the allowed values when the text does not fit the field.
+    """
+    raw = text.strip()
+    if pfield.type == "text":
+        return raw
+    if pfield.type == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{pfield.name} must be a whole number, not '{raw}'") from None
+    if pfield.type == "bool":
+        low = raw.casefold()
+        if low in ("y", "yes", "true", "1"):
+            return True
+        if low in ("n", "no", "false", "0"):
+            return False
+        raise ValueError(f"{pfield.name} must be yes or no, not '{raw}'")
+    if raw in pfield.choices:
+        return raw
+    raise ValueError(f"{pfield.name} must be one of {', '.join(pfield.choices)}, not '{raw}'")

@@ -1,0 +1,98 @@
+"""compare: a column compared with another column or a fixed value, row by row.
+
+Parameters: ``left`` (column), ``op`` (one of < <= > >= == !=), and either ``right``
+(column) or ``value`` (a number); optional ``where``. Works on dates and numbers.
+Either side unknown makes the row unverified.
+
+Passing row (left dbs_issue_date, op <=, right start_date):
+    person_id P-01, dbs_issue_date 2023-01-05, start_date 2023-02-01
+Failing row:
+    person_id P-02, dbs_issue_date 2024-06-01, start_date 2024-03-01
+    -> "DBS issue date 2024-06-01 is not on or before start date 2024-03-01"
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt
+from youthscheme_audit.registers import Table
+from youthscheme_audit.tables import TABLES
+from youthscheme_audit.values import Unknown
+
+OPS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
+    "<": (operator.lt, "before"),
+    "<=": (operator.le, "on or before"),
+    ">": (operator.gt, "after"),
+    ">=": (operator.ge, "at least"),
+    "==": (operator.eq, "equal to"),
+    "!=": (operator.ne, "different from"),
+}
+
+
+class Compare(Check):
+    NAME = "compare"
+    PARAMS = {
+        "left": Param("column", doc="the column on the left"),
+        "op": Param("text", doc="one of < <= > >= == !="),
+        "right": Param("column", required=False, doc="the column on the right"),
+        "value": Param("number", required=False, doc="or a fixed number on the right"),
+        "where": Param("filter", required=False, doc="only rows matching this"),
+    }
+
+    def __init__(self, table: str, params: dict[str, Any]) -> None:
+        super().__init__(table, params)
+        self.left: str = params["left"]
+        self.right: str | None = params.get("right")
+        self.value = params.get("value")
+        self.op, self.op_words = OPS[params["op"]]
+
+    @classmethod
+    def extra_problems(cls, params: dict[str, Any]) -> list[str]:
+        """op must be known; exactly one of right / value."""
+        problems = []
+        if params.get("op") not in OPS:
+            problems.append(f"op '{params.get('op')}' is not one of {' '.join(OPS)}")
+        if ("right" in params) == ("value" in params):
+            problems.append("give exactly one of 'right' (a column) or 'value' (a number)")
+        return problems
+
+    def _rhs(self, table: Table, i: int) -> Any:
+        return table.columns[self.right][i] if self.right else self.value
+
+    def _row(self, table: Table, i: int) -> bool | None:
+        left, right = table.columns[self.left][i], self._rhs(table, i)
+        if isinstance(left, Unknown) or isinstance(right, Unknown):
+            return None
+        try:
+            return bool(self.op(left, right))
+        except TypeError:
+            return None
+
+    def evaluate(self, table: Table, ctx: Context) -> Outcome:
+        rows = self.considered(table)
+        fail, unknown = classify(rows, lambda i: self._row(table, i))
+        return Outcome(fail, unknown, rows)
+
+    def _label(self, name: str) -> str:
+        col = TABLES[self.table].column(name)
+        return col.label if col else name
+
+    def _threshold(self, table: Table | None = None, i: int = 0) -> str:
+        if self.right is None:
+            return f"{self.op_words} {fmt(self.value)}"
+        rhs = f" {fmt(self._rhs(table, i))}" if table is not None else ""
+        return f"{self.op_words} {self._label(self.right)}{rhs}"
+
+    def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
+        left = table.columns[self.left][index]
+        threshold = self._threshold(table, index)
+        return (
+            self.left, fmt(left), threshold,
+            f"{self._label(self.left)} {fmt(left)} is not {threshold}",
+        )
+
+    def describe(self) -> str:
+        return f"{self._label(self.left)} {self._threshold()}" + self.suffix()

@@ -1,0 +1,64 @@
+"""no_match: a text column does not match a regular expression (case-insensitive).
+
+Parameters: ``column``, ``pattern`` (a Python regular expression, checked when the
+checklist loads); optional ``where``. Blank text passes: there is nothing to match.
+
+Passing row (column scheme_name, pattern '\\bcadets?\\b'):
+    scheme S-01, scheme_name "Oakfield Junior Police Club"
+Failing row:
+    scheme S-02, scheme_name "Oakfield Police Cadets" -> "scheme name 'Oakfield Police
+    Cadets' contains 'Cadets'"
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify
+from youthscheme_audit.registers import Table
+from youthscheme_audit.tables import TABLES
+from youthscheme_audit.values import Unknown
+
+
+class NoMatch(Check):
+    NAME = "no_match"
+    PARAMS = {
+        "column": Param("column", doc="the text column"),
+        "pattern": Param("regex", doc="the forbidden pattern"),
+        "where": Param("filter", required=False, doc="only rows matching this"),
+    }
+
+    def __init__(self, table: str, params: dict[str, Any]) -> None:
+        super().__init__(table, params)
+        self.column: str = params["column"]
+        self.pattern = re.compile(params["pattern"], re.IGNORECASE)
+
+    def evaluate(self, table: Table, ctx: Context) -> Outcome:
+        rows = self.considered(table)
+        values = table.columns[self.column]
+
+        def test(i: int) -> bool | None:
+            value = values[i]
+            if isinstance(value, Unknown):
+                return True
+            return self.pattern.search(str(value)) is None
+
+        fail, unknown = classify(rows, test)
+        return Outcome(fail, unknown, rows)
+
+    def _label(self) -> str:
+        col = TABLES[self.table].column(self.column)
+        return col.label if col else self.column
+
+    def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
+        value = str(table.columns[self.column][index])
+        found = self.pattern.search(value)
+        word = found.group(0) if found else ""
+        return (
+            self.column, value, f"must not match {self.pattern.pattern}",
+            f"{self._label()} '{value}' contains '{word}'",
+        )
+
+    def describe(self) -> str:
+        return f"{self._label()} does not match /{self.pattern.pattern}/" + self.suffix()

@@ -1,0 +1,65 @@
+"""present: every considered row has a value in each named column.
+
+Parameters: ``columns`` (list); optional ``where``. A blank or placeholder value
+(TBC, pending) fails: the record the control needs is not there. A value that could
+not be read at all is unverified (it is listed as a data-quality issue).
+
+Passing row (columns [approved_by, approval_date]):
+    scheme S-01, approved_by "Supt A. Khan", approval_date 2025-01-10
+Failing row:
+    scheme S-02, approved_by blank -> "approved by is blank; a value is required"
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt
+from youthscheme_audit.registers import Table
+from youthscheme_audit.tables import TABLES
+from youthscheme_audit.values import Unknown
+
+
+class Present(Check):
+    NAME = "present"
+    PARAMS = {
+        "columns": Param("columns", doc="columns that must hold a value"),
+        "where": Param("filter", required=False, doc="only rows matching this"),
+    }
+
+    def __init__(self, table: str, params: dict[str, Any]) -> None:
+        super().__init__(table, params)
+        self.names: list[str] = list(params["columns"])
+
+    def _row(self, table: Table, i: int) -> bool | None:
+        result: bool | None = True
+        for name in self.names:
+            value = table.columns[name][i]
+            if isinstance(value, Unknown):
+                if value.problem is None:
+                    return False
+                result = None
+        return result
+
+    def evaluate(self, table: Table, ctx: Context) -> Outcome:
+        rows = self.considered(table)
+        fail, unknown = classify(rows, lambda i: self._row(table, i))
+        return Outcome(fail, unknown, rows)
+
+    def _label(self, name: str) -> str:
+        col = TABLES[self.table].column(name)
+        return col.label if col else name
+
+    def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
+        for name in self.names:
+            value = table.columns[name][index]
+            if isinstance(value, Unknown):
+                return (
+                    name, fmt(value), "a value is required",
+                    f"{self._label(name)} is {fmt(value)}; a value is required",
+                )
+        return self.names[0], "", "", ""
+
+    def describe(self) -> str:
+        names = ", ".join(self._label(n) for n in self.names)
+        return f"{names} recorded" + self.suffix()

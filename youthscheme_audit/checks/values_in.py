@@ -1,0 +1,72 @@
+"""values_in: every considered row holds one of the allowed values in a column.
+
+Parameters: ``column``; ``allowed`` (list) or ``forbidden`` (list); optional ``where``.
+Unknown values (blank, TBC, unreadable) make the row unverified, never a pass.
+
+Passing row (column dbs_level, allowed [enhanced, enhanced_barred]):
+    person_id P-01, dbs_level "Enhanced + barred"
+Failing row:
+    person_id P-02, dbs_level "Basic"  -> "P-02: DBS level is basic; must be enhanced or
+    enhanced_barred"
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt
+from youthscheme_audit.registers import Table
+from youthscheme_audit.tables import TABLES
+from youthscheme_audit.values import Unknown
+
+
+class ValuesIn(Check):
+    NAME = "values_in"
+    PARAMS = {
+        "column": Param("column", doc="the column to test"),
+        "allowed": Param("values", required=False, doc="values that pass"),
+        "forbidden": Param("values", required=False, doc="values that fail"),
+        "where": Param("filter", required=False, doc="only rows matching this"),
+    }
+
+    def __init__(self, table: str, params: dict[str, Any]) -> None:
+        super().__init__(table, params)
+        self.column: str = params["column"]
+        self.allowed = tuple(params["allowed"]) if "allowed" in params else None
+        self.forbidden = tuple(params.get("forbidden") or ())
+
+    @classmethod
+    def extra_problems(cls, params: dict[str, Any]) -> list[str]:
+        """Exactly one of allowed / forbidden must be given."""
+        if ("allowed" in params) == ("forbidden" in params):
+            return ["give exactly one of 'allowed' or 'forbidden'"]
+        return []
+
+    def _passes(self, value: Any) -> bool | None:
+        if isinstance(value, Unknown):
+            return None
+        if self.allowed is not None:
+            return value in self.allowed
+        return value not in self.forbidden
+
+    def evaluate(self, table: Table, ctx: Context) -> Outcome:
+        rows = self.considered(table)
+        values = table.columns[self.column]
+        fail, unknown = classify(rows, lambda i: self._passes(values[i]))
+        return Outcome(fail, unknown, rows)
+
+    def _rule(self) -> str:
+        label = TABLES[self.table].column(self.column)
+        name = label.label if label else self.column
+        if self.allowed is not None:
+            return f"{name} must be {' or '.join(fmt(v) for v in self.allowed)}"
+        return f"{name} must not be {' or '.join(fmt(v) for v in self.forbidden)}"
+
+    def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
+        value = table.columns[self.column][index]
+        col = TABLES[self.table].column(self.column)
+        name = col.label if col else self.column
+        return self.column, fmt(value), self._rule(), f"{name} is {fmt(value)}; {self._rule()}"
+
+    def describe(self) -> str:
+        return self._rule() + self.suffix()

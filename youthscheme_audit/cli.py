@@ -1,0 +1,343 @@
+"""The command line: parse options, call the pipeline, render, and map errors to exit codes.
+
+No rule logic lives here. Heavy modules are imported inside the commands so that
+``youthscheme-audit --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from youthscheme_audit import __version__
+from youthscheme_audit.errors import AuditError, ExitCode
+
+if TYPE_CHECKING:
+    from youthscheme_audit.catalog import Catalog
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = ["terminal", "markdown", "html", "json", "csv"]
+SEVERITIES = ["critical", "high", "medium", "low"]
+
+
+class Settings:
+    """Global options shared by every command."""
+
+    def __init__(self, checklists: tuple[str, ...], no_color: bool) -> None:
+        self.checklist_dirs = checklists
+        self.no_color = no_color
+        self._catalog: Catalog | None = None
+
+    def catalog(self) -> Catalog:
+        """The validated catalog in use (bundled plus --checklists), loaded once."""
+        if self._catalog is None:
+            from youthscheme_audit.catalog import require_catalog
+
+            self._catalog = require_catalog(self.checklist_dirs)
+        return self._catalog
+
+    def console(self, stderr: bool = False) -> Any:
+        """A rich console honouring --no-color and NO_COLOR."""
+        from rich.console import Console
+
+        return Console(stderr=stderr, no_color=self.no_color, highlight=False,
+                       soft_wrap=False)
+
+
+def fail(message: str) -> None:
+    """Print one error line on stderr and exit 2."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(ExitCode.INPUT_ERROR)
+
+
+def user_errors(func: F) -> F:
+    """Turn every user mistake into one line on stderr and exit code 2, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AuditError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"{where}{exc.strerror or exc}")
+
+    return wrapper  # type: ignore[return-value]
+
+
+def as_of_option(func: F) -> F:
+    return click.option(
+        "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+        help="Judge every date rule as of this day (YYYY-MM-DD; default today).",
+    )(func)
+
+
+def output_options(func: F) -> F:
+    func = click.option("-o", "--output", type=click.Path(dir_okay=True, path_type=Path),
+                        help="Write to this file instead of standard output.")(func)
+    func = click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal",
+                        show_default=True, help="Output format.")(func)
+    func = click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+                        help="Exit 1 if a gap at or above this severity remains (not waived).")(
+        func)
+    func = click.option("--waivers", type=click.Path(path_type=Path), default=None,
+                        help="YAML file of approved waivers (see README).")(func)
+    return func
+
+
+def day(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value is not None else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="youthscheme-audit")
+@click.option("--checklists", "checklists", multiple=True, type=click.Path(path_type=str),
+              help="Directory of extra or replacement checklist YAML (repeatable).")
+@click.option("--no-color", is_flag=True, envvar="NO_COLOR", help="Plain output, no colour.")
+@click.pass_context
+def main(ctx: click.Context, checklists: tuple[str, ...], no_color: bool) -> None:
+    """Audit police-run youth schemes: VPC units and unofficial cadet-like schemes.
+
+    \b
+    Examples:
+      youthscheme-audit walk --answers my-scheme.yaml
+      youthscheme-audit report examples/unofficial-school-scheme.yaml
+      youthscheme-audit score examples/register.xlsx
+    """
+    ctx.obj = Settings(checklists, no_color)
+
+
+# --- checklists and lint ---------------------------------------------------------------
+
+
+@main.command("checklists")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.pass_obj
+@user_errors
+def checklists_cmd(settings: Settings, fmt: str) -> None:
+    """List the checklists and controls in use.
+
+    \b
+    Example:
+      youthscheme-audit checklists --format json
+    """
+    import json
+
+    catalog = settings.catalog()
+    areas = []
+    for area in catalog.areas:
+        controls = [catalog.controls[c] for c in area.control_ids]
+        kinds = sorted({t.value for c in controls for t in c.applies_to})
+        areas.append({
+            "id": area.id, "title": area.title, "version": area.version, "file": area.path,
+            "controls": len(controls), "applies_to": kinds,
+            "control_list": [
+                {"id": c.id, "title": c.title, "severity": c.severity.value,
+                 "applies_to": sorted(t.value for t in c.applies_to), "file": c.path,
+                 "line": c.line, "register_checks": len(c.register)}
+                for c in controls
+            ],
+        })
+    if fmt == "json":
+        click.echo(json.dumps({"checklists": areas,
+                               "parameters": {p.name: p.value for p in
+                                              catalog.parameters.values()}}, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(catalog.controls)} controls in {len(areas)} checklists")
+    for col in ("id", "title", "version", "controls", "applies to", "file"):
+        table.add_column(col)
+    for a in areas:
+        table.add_row(a["id"], a["title"], a["version"], str(a["controls"]),
+                      ", ".join(a["applies_to"]), a["file"])
+    settings.console().print(table)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--waivers", type=click.Path(path_type=Path), default=None,
+              help="Also validate this waiver file against the checklists.")
+@click.pass_obj
+@user_errors
+def lint(settings: Settings, paths: tuple[Path, ...], waivers: Path | None) -> None:
+    """Validate checklist files: every problem as file:line: control-id: message.
+
+    With no PATHS, lints the checklists in use (bundled plus --checklists).
+    Exit 0 when clean, 1 when problems were found, 2 when input cannot be read.
+
+    \b
+    Example:
+      youthscheme-audit lint my-force-checklists/
+    """
+    from youthscheme_audit.catalog import lint_files, load_catalog
+
+    if paths:
+        problems = lint_files(paths)
+    else:
+        problems = load_catalog(settings.checklist_dirs)[1]
+    for problem in problems:
+        click.echo(str(problem))
+    if waivers is not None and not problems:
+        from youthscheme_audit.waivers import load_waivers
+
+        load_waivers(waivers, settings.catalog())
+    if problems:
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", err=True)
+        sys.exit(ExitCode.FINDINGS)
+    click.echo("no problems found", err=True)
+
+
+# --- report and score ---------------------------------------------------------------
+
+
+def load_waiver_file(settings: Settings, path: Path | None) -> list[Any]:
+    if path is None:
+        return []
+    from youthscheme_audit.waivers import load_waivers
+
+    return load_waivers(path, settings.catalog())
+
+
+def emit(settings: Settings, data: dict[str, Any], fmt: str, output: Path | None) -> None:
+    """Render the report dict in ``fmt`` to ``output`` (atomically) or standard output."""
+    from youthscheme_audit.render import Format, renderer
+
+    if fmt == "terminal" and output is None:
+        from youthscheme_audit.render.terminal import print_report
+
+        print_report(data, settings.console())
+        return
+    text = renderer(Format(fmt))(data)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from youthscheme_audit.yamlio import atomic_write
+
+    atomic_write(output, text)
+    click.echo(f"wrote {output}", err=True)
+
+
+def exit_for(data: dict[str, Any], fail_on: str | None) -> None:
+    """Exit 1 when --fail-on names a severity and a gap at or above it remains."""
+    if fail_on is None:
+        return
+    worst = SEVERITIES.index(fail_on)
+    for scheme in data["schemes"]:
+        for f in scheme["findings"]:
+            if f["status"] == "gap" and SEVERITIES.index(f["severity"]) <= worst:
+                sys.exit(ExitCode.FINDINGS)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(path_type=Path))
+@as_of_option
+@output_options
+@click.pass_obj
+@user_errors
+def report(settings: Settings, answers: Path, as_of: dt.datetime | None, fmt: str,
+           output: Path | None, fail_on: str | None, waivers: Path | None) -> None:
+    """Render a gap report from an answers file (written by walk or by hand).
+
+    \b
+    Examples:
+      youthscheme-audit report examples/unofficial-school-scheme.yaml
+      youthscheme-audit report answers.yaml --format html -o report.html
+    """
+    from youthscheme_audit.pipeline import answers_report
+    from youthscheme_audit.report import report_dict
+
+    catalog = settings.catalog()
+    waiver_list = load_waiver_file(settings, waivers)
+    data = report_dict(answers_report(catalog, answers, day(as_of), waiver_list))
+    emit(settings, data, fmt, output)
+    exit_for(data, fail_on)
+
+
+@main.command()
+@click.argument("register", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--mapping", type=click.Path(path_type=Path), default=None,
+              help="YAML mapping of other header names to canonical columns.")
+@click.option("--show-names", is_flag=True, help="Name adults in findings (default: person_id).")
+@as_of_option
+@output_options
+@click.pass_obj
+@user_errors
+def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
+          show_names: bool, as_of: dt.datetime | None, fmt: str, output: Path | None,
+          fail_on: str | None, waivers: Path | None) -> None:
+    """Score every scheme in an exported register (one XLSX, or CSV files per table).
+
+    Prints a league table, worst first. With -o DIR, writes one report per scheme in
+    the chosen format plus an index page.
+
+    \b
+    Examples:
+      youthscheme-audit score examples/register.xlsx
+      youthscheme-audit score register/*.csv --format html -o reports/
+    """
+    from youthscheme_audit.pipeline import score_register
+    from youthscheme_audit.report import report_dict
+
+    catalog = settings.catalog()
+    waiver_list = load_waiver_file(settings, waivers)
+    with progress_bar(settings) as tick:
+        result = score_register(catalog, list(register), mapping, day(as_of), waiver_list,
+                                show_names, tick)
+    data = report_dict(result)
+    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
+        from youthscheme_audit.render.per_scheme import write_per_scheme
+
+        index = write_per_scheme(data, output, fmt)
+        click.echo(f"wrote {len(data['schemes'])} scheme reports and {index}", err=True)
+    else:
+        emit_league(settings, data, fmt, output)
+    exit_for(data, fail_on)
+
+
+def emit_league(settings: Settings, data: dict[str, Any], fmt: str, output: Path | None) -> None:
+    """A batch result: the league table on a terminal, the full result in other formats."""
+    if fmt == "terminal" and output is None:
+        from youthscheme_audit.render.terminal import print_league
+
+        print_league(data, settings.console())
+        return
+    emit(settings, data, fmt, output)
+
+
+class progress_bar:  # noqa: N801 - used as a context manager like a function
+    """A rich progress bar on stderr for large registers; silent when not a terminal."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Callable[[int, int], None] | None:
+        if not sys.stderr.isatty():
+            return None
+        from rich.progress import Progress
+
+        self.progress = Progress(console=self.settings.console(stderr=True), transient=True)
+        self.progress.start()
+        self.task = self.progress.add_task("scoring schemes", total=None)
+        return self.tick
+
+    def tick(self, done: int, total: int) -> None:
+        if done % 200 == 0 or done == total:
+            self.progress.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()

@@ -1,0 +1,299 @@
+"""One engine for every job: each control, for each scheme, becomes one Finding.
+
+Evidence comes either from answers (a walk or a hand-written answers file) or from a
+register's tables; applicability and waivers work the same way for both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from youthscheme_audit.answers import AnswerRecord
+from youthscheme_audit.catalog import Catalog, Control
+from youthscheme_audit.checks import Check, Context, Outcome
+from youthscheme_audit.models import Answer, Citation, Finding, SchemeType, Status, Waiver
+from youthscheme_audit.registers import Register, Table
+from youthscheme_audit.tables import TABLES
+from youthscheme_audit.values import Unknown
+from youthscheme_audit.waivers import for_scheme, in_date
+
+MAX_CITATIONS = 50  # per check and scheme; the reason says how many more there were
+TYPE_WORDS = {
+    SchemeType.OFFICIAL: "official VPC units",
+    SchemeType.UNOFFICIAL: "unofficial schemes",
+    SchemeType.FORCE: "whole-force assessments",
+}
+
+
+def not_applicable_reason(control: Control, profile: dict[str, Any]) -> str | None:
+    """Why ``control`` does not apply to a scheme with this profile, or None if it does."""
+    scheme_type = profile.get("scheme_type")
+    if scheme_type is None:
+        if not control.applies_to & {SchemeType.OFFICIAL, SchemeType.UNOFFICIAL}:
+            return "applies to whole-force assessments only"
+    elif scheme_type not in control.applies_to:
+        kinds = " and ".join(TYPE_WORDS[t] for t in SchemeType if t in control.applies_to)
+        return f"applies to {kinds} only; this is {TYPE_WORDS[SchemeType(scheme_type)][:-1]}"
+    for condition in control.when:
+        if condition.holds(profile) is False:
+            shown = profile.get(condition.field)
+            if isinstance(shown, bool):
+                shown = "yes" if shown else "no"
+            return f"applies only when {condition.describe()} (this scheme: {shown})"
+    return None
+
+
+def base_finding(control: Control, status: Status, reason: str, **extra: Any) -> Finding:
+    """A finding for ``control`` with the control's own text filled in."""
+    return Finding(
+        control_id=control.id, title=control.title, area=control.area,
+        area_title=control.area_title, severity=control.severity, status=status,
+        reason=reason, question=control.question, remediation=control.remediation,
+        sources=control.sources, **extra,
+    )
+
+
+def answered_finding(control: Control, record: AnswerRecord | None) -> Finding:
+    """The finding an assessor's answer (or its absence) gives an applicable control."""
+    if record is None:
+        return base_finding(control, Status.UNVERIFIED, "not answered yet")
+    answer = record.answer
+    reason = {
+        Answer.YES: "answered yes",
+        Answer.NO: "answered no",
+        Answer.PARTIAL: "answered partly",
+        Answer.NA: "answered not applicable",
+        Answer.UNKNOWN: "the assessor did not know",
+    }[answer]
+    if answer is Answer.NA and record.note:
+        reason += f": {record.note}"
+    evidence = tuple(x for x in (record.note, record.evidence) if x)
+    return base_finding(
+        control, answer.status, reason, evidence=evidence, note=record.note,
+        answered_at=record.answered_at,
+    )
+
+
+def evaluate_answers(
+    catalog: Catalog, profile: dict[str, Any], answers: dict[str, AnswerRecord]
+) -> list[Finding]:
+    """Findings for every control from a profile and an assessor's answers."""
+    findings = []
+    for control in catalog.ordered():
+        reason = not_applicable_reason(control, profile)
+        if reason is not None:
+            findings.append(base_finding(control, Status.NOT_APPLICABLE, reason))
+        else:
+            findings.append(answered_finding(control, answers.get(control.id)))
+    return findings
+
+
+def apply_waivers(
+    findings: Iterable[Finding], waivers: Iterable[Waiver], scheme_id: str, as_of: dt.date
+) -> tuple[list[Finding], list[Waiver]]:
+    """Turn gaps covered by an in-date waiver into ``waived``; also return expired waivers."""
+    relevant = for_scheme(waivers, scheme_id)
+    by_control = {w.control_id: w for w in relevant if in_date(w, as_of)}
+    expired = [w for w in relevant if not in_date(w, as_of)]
+    out = []
+    for finding in findings:
+        waiver = by_control.get(finding.control_id)
+        if waiver is not None and finding.status is Status.GAP:
+            finding = replace(
+                finding, status=Status.WAIVED, waiver=waiver,
+                reason=f"{finding.reason}; waived until {waiver.expires} "
+                       f"(approved by {waiver.approved_by})",
+            )
+        out.append(finding)
+    return out, expired
+
+
+def with_self_assessment(audit: Iterable[Finding], own: Iterable[Finding]) -> list[Finding]:
+    """Audit findings annotated with what the scheme said about the same control."""
+    theirs = {f.control_id: f for f in own}
+    return [
+        replace(f, self_status=theirs[f.control_id].status, self_note=theirs[f.control_id].note)
+        if f.control_id in theirs else f
+        for f in audit
+    ]
+
+
+# --- registers -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchemeRow:
+    """One scheme as the register's schemes table describes it."""
+
+    scheme_id: str
+    scheme_name: str
+    profile: dict[str, Any]
+
+
+def scheme_rows(register: Register, profile_fields: Iterable[str]) -> list[SchemeRow]:
+    """Every scheme in the schemes table, with its profile (unknown values as None)."""
+    table = register.tables["schemes"]
+    ids = table.columns["scheme_id"]
+    names = table.columns.get("scheme_name")
+    fields = [f for f in profile_fields if f in table.columns]
+    seen: set[str] = set()
+    out = []
+    for i in range(table.nrows):
+        sid = ids[i]
+        if isinstance(sid, Unknown) or sid in seen:
+            continue
+        seen.add(sid)
+        profile = {f: _known(table.columns[f][i]) for f in fields}
+        profile["scheme_id"] = sid
+        name = _known(names[i]) if names is not None else None
+        out.append(SchemeRow(sid, name or sid, profile))
+    return out
+
+
+def _known(value: Any) -> Any:
+    return None if isinstance(value, Unknown) else value
+
+
+@dataclass
+class _CheckRun:
+    """One register check run once over its whole table, grouped by scheme."""
+
+    check: Check
+    table: Table | None
+    missing: str  # why it could not run ('' when it ran)
+    fail: dict[Any, list[int]]
+    unknown: dict[Any, list[int]]
+    considered: Counter[Any]
+    rows: Counter[Any]
+
+
+class RegisterEvaluator:
+    """Runs every register check once over the whole register, then answers per scheme."""
+
+    def __init__(
+        self, catalog: Catalog, register: Register, as_of: dt.date, show_names: bool = False
+    ) -> None:
+        self.catalog = catalog
+        self.register = register
+        self.show_names = show_names
+        self.schemes = scheme_rows(register, [f.name for f in catalog.profile])
+        self.ctx = Context(as_of, {s.scheme_id: s.profile for s in self.schemes})
+        self._row_counts: dict[str, Counter[Any]] = {}
+        self.runs: dict[str, list[_CheckRun]] = {
+            c.id: [self._run(check) for check in c.register]
+            for c in catalog.ordered() if c.register
+        }
+
+    def _counts(self, table: Table) -> Counter[Any]:
+        if table.name not in self._row_counts:
+            self._row_counts[table.name] = Counter(table.columns["scheme_id"])
+        return self._row_counts[table.name]
+
+    def _run(self, check: Check) -> _CheckRun:
+        table = self.register.tables.get(check.table)
+        if table is None:
+            return _CheckRun(check, None, f"the register has no {check.table} table",
+                             {}, {}, Counter(), Counter())
+        absent = sorted(c for c in check.columns() | {"scheme_id"} if c not in table.columns)
+        if absent:
+            return _CheckRun(check, table, f"the {check.table} table has no "
+                             f"{', '.join(absent)} column", {}, {}, Counter(), Counter())
+        outcome: Outcome = check.evaluate(table, self.ctx)
+        sid = table.columns["scheme_id"]
+        fail: dict[Any, list[int]] = defaultdict(list)
+        unknown: dict[Any, list[int]] = defaultdict(list)
+        for i in outcome.fail:
+            fail[sid[i]].append(i)
+        for i in outcome.unknown:
+            unknown[sid[i]].append(i)
+        considered = (
+            self._counts(table) if len(outcome.considered) == table.nrows
+            else Counter(map(sid.__getitem__, outcome.considered))
+        )
+        return _CheckRun(check, table, "", fail, unknown, considered, self._counts(table))
+
+    def findings(self, scheme: SchemeRow) -> list[Finding]:
+        """Findings for every control for one scheme of the register."""
+        out = []
+        for control in self.catalog.ordered():
+            reason = not_applicable_reason(control, scheme.profile)
+            if reason is not None:
+                out.append(base_finding(control, Status.NOT_APPLICABLE, reason))
+            elif control.id not in self.runs:
+                out.append(base_finding(
+                    control, Status.UNVERIFIED,
+                    "the register cannot evidence this control; answer it in a walk",
+                ))
+            else:
+                out.append(self._finding(control, scheme.scheme_id))
+        return out
+
+    def _finding(self, control: Control, scheme_id: str) -> Finding:
+        statuses: list[Status] = []
+        reasons: list[str] = []
+        citations: list[Citation] = []
+        for run in self.runs[control.id]:
+            status, reason, cited = self._judge(run, scheme_id)
+            statuses.append(status)
+            reasons.append(reason)
+            citations += cited
+        status = (
+            Status.GAP if Status.GAP in statuses
+            else Status.UNVERIFIED if Status.UNVERIFIED in statuses else Status.MET
+        )
+        return base_finding(
+            control, status, "; ".join(reasons), citations=tuple(citations),
+            evidence=tuple(c.message for c in citations),
+        )
+
+    def _judge(self, run: _CheckRun, scheme_id: str) -> tuple[Status, str, list[Citation]]:
+        check = run.check
+        if run.missing:
+            return Status.UNVERIFIED, run.missing, []
+        total = run.rows.get(scheme_id, 0)
+        table = check.table
+        if total == 0:
+            if check.EMPTY_MEANS_MET:
+                return Status.MET, f"no {table} rows for this scheme: {check.describe()}", []
+            return Status.UNVERIFIED, f"no {table} rows for this scheme", []
+        considered = run.considered.get(scheme_id, 0)
+        fail = run.fail.get(scheme_id, [])
+        unknown = run.unknown.get(scheme_id, [])
+        if fail:
+            more = f" (first {MAX_CITATIONS} listed)" if len(fail) > MAX_CITATIONS else ""
+            return (Status.GAP, f"{len(fail)} of {considered} {table} rows fail: "
+                    f"{check.describe()}{more}", self._cite(run, fail))
+        if unknown:
+            more = f" (first {MAX_CITATIONS} listed)" if len(unknown) > MAX_CITATIONS else ""
+            return (Status.UNVERIFIED, f"{len(unknown)} of {considered} {table} rows cannot "
+                    f"be checked: {check.describe()}{more}", self._cite(run, unknown))
+        if considered == 0:
+            return Status.MET, f"no {table} rows this applies to: {check.describe()}", []
+        return Status.MET, f"all {considered} {table} rows pass: {check.describe()}", []
+
+    def _cite(self, run: _CheckRun, rows: list[int]) -> list[Citation]:
+        assert run.table is not None
+        table = run.table
+        spec = TABLES[table.name]
+        keys = table.columns.get(spec.key) if spec.key else None
+        names = table.columns.get("name") if self.show_names else None
+        out = []
+        for i in rows[:MAX_CITATIONS]:
+            column, value, threshold, message = run.check.explain(table, i, self.ctx)
+            record = str(keys[i]) if keys is not None and not isinstance(keys[i], Unknown) else ""
+            if names is not None and not isinstance(names[i], Unknown):
+                record = f"{record} ({names[i]})" if record else str(names[i])
+            who = f"{spec.key.replace('_id', '')} {record}" if record and spec.key else table.name
+            out.append(Citation(
+                table=table.name, row=table.row_number(i), record=record, column=column,
+                value=value, threshold=threshold,
+                message=f"{who} (row {table.row_number(i)}): {message}",
+            ))
+        return out
+
+    def __iter__(self) -> Iterator[SchemeRow]:
+        return iter(self.schemes)

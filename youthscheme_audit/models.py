@@ -1,0 +1,229 @@
+"""The vocabulary of the audit: closed sets as enums, records as frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How bad a gap in a control is; decides its weight and the rating cap."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def weight(self) -> int:
+        """Scoring weight (product policy: 10 / 5 / 2 / 1)."""
+        return {"critical": 10, "high": 5, "medium": 2, "low": 1}[self.value]
+
+    @property
+    def rank(self) -> int:
+        """0 for critical up to 3 for low, for sorting worst first."""
+        return list(Severity).index(self)
+
+
+class SchemeType(StrEnum):
+    """Which kind of scheme a control applies to."""
+
+    OFFICIAL = "official"
+    UNOFFICIAL = "unofficial"
+    FORCE = "force"
+
+
+class Status(StrEnum):
+    """The outcome of one control for one scheme."""
+
+    MET = "met"
+    PARTIAL = "partial"
+    GAP = "gap"
+    UNVERIFIED = "unverified"
+    NOT_APPLICABLE = "not_applicable"
+    WAIVED = "waived"
+
+
+class Answer(StrEnum):
+    """What an assessor can say about a control in a walk or answers file."""
+
+    YES = "yes"
+    NO = "no"
+    PARTIAL = "partial"
+    NA = "na"
+    UNKNOWN = "unknown"
+
+    @property
+    def status(self) -> Status:
+        """The status an answer gives a control."""
+        return {
+            "yes": Status.MET,
+            "no": Status.GAP,
+            "partial": Status.PARTIAL,
+            "na": Status.NOT_APPLICABLE,
+            "unknown": Status.UNVERIFIED,
+        }[self.value]
+
+    @property
+    def label(self) -> str:
+        """How the answer reads in a report."""
+        return {
+            "yes": "yes",
+            "no": "no",
+            "partial": "partly",
+            "na": "not applicable",
+            "unknown": "don't know",
+        }[self.value]
+
+
+class Mode(StrEnum):
+    """Who produced an answers file: the scheme itself, or an auditor checking it."""
+
+    SELF = "self"
+    SPOT = "spot"
+
+
+class Rating(StrEnum):
+    """The RAG roll-up of a scheme."""
+
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One register record behind a finding, in words a scheme lead can act on."""
+
+    table: str
+    row: int  # the row number as the spreadsheet shows it
+    record: str  # person_id, activity_id ... or "" when the table has no key
+    column: str
+    value: str
+    threshold: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "row": self.row,
+            "record": self.record,
+            "column": self.column,
+            "value": self.value,
+            "threshold": self.threshold,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An approved, time-limited acceptance of a gap."""
+
+    control_id: str
+    scheme_id: str | None
+    justification: str
+    approved_by: str
+    expires: str  # ISO date
+    line: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "control_id": self.control_id,
+            "scheme_id": self.scheme_id,
+            "justification": self.justification,
+            "approved_by": self.approved_by,
+            "expires": self.expires,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one control for one scheme, with everything a report shows."""
+
+    control_id: str
+    title: str
+    area: str
+    area_title: str
+    severity: Severity
+    status: Status
+    reason: str
+    question: str
+    remediation: str
+    sources: tuple[str, ...]
+    evidence: tuple[str, ...] = ()  # what was seen: answer notes, evidence refs, row messages
+    citations: tuple[Citation, ...] = ()
+    note: str = ""
+    answered_at: str = ""
+    waiver: Waiver | None = None
+    # spot audits: what the scheme said about itself, beside what the auditor found
+    self_status: Status | None = None
+    self_note: str = ""
+
+    @property
+    def weight(self) -> int:
+        return self.severity.weight
+
+
+@dataclass(frozen=True)
+class Score:
+    """The numbers behind a scheme's rating, computed once by scoring.py."""
+
+    score: float | None
+    score_without_waivers: float | None
+    coverage: float | None
+    rating: Rating
+    rating_reasons: tuple[str, ...]
+    counts: dict[str, int]
+    weights: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """A register value that could not be read, or a record that could not be used."""
+
+    table: str
+    row: int
+    column: str
+    value: str
+    problem: str
+    scheme_id: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "problem": self.problem,
+            "scheme_id": self.scheme_id,
+        }
+
+
+@dataclass(frozen=True)
+class SchemeResult:
+    """Everything the report says about one scheme."""
+
+    scheme_id: str
+    scheme_name: str
+    scheme_type: str
+    profile: dict[str, Any]
+    findings: tuple[Finding, ...]
+    score: Score
+    self_score: Score | None = None  # spot audits: the score the scheme gave itself
+    expired_waivers: tuple[Waiver, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """One serialisable model that every renderer reads."""
+
+    kind: str  # self, spot or batch
+    as_of: str
+    generated_at: str
+    tool_version: str
+    checklists: tuple[dict[str, Any], ...]
+    schemes: tuple[SchemeResult, ...]
+    data_quality: tuple[DataIssue, ...] = ()
+    inputs: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)

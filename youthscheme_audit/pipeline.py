@@ -1,0 +1,121 @@
+"""Library entry points: every job loads, collects evidence, evaluates, scores, reports.
+
+The CLI only parses options and calls these; everything here is callable from Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from youthscheme_audit.answers import AnswersFile, load_answers
+from youthscheme_audit.catalog import Catalog
+from youthscheme_audit.engine import (
+    RegisterEvaluator,
+    apply_waivers,
+    evaluate_answers,
+    with_self_assessment,
+)
+from youthscheme_audit.errors import AnswersError
+from youthscheme_audit.models import Mode, Report, SchemeResult, Waiver
+from youthscheme_audit.registers import Register
+from youthscheme_audit.report import build_report, scheme_result
+
+
+def resolve_as_of(given: dt.date | None, answers: AnswersFile | None = None) -> dt.date:
+    """The as-of date: the option, else the one the answers file records, else today."""
+    if given is not None:
+        return given
+    if answers is not None and answers.as_of:
+        return dt.date.fromisoformat(answers.as_of)
+    return dt.date.today()
+
+
+def scheme_label(answers: AnswersFile, path: Path) -> tuple[str, str]:
+    """(scheme_id, scheme_name) for an answers file, falling back to the file name."""
+    name = answers.profile.get("scheme_name") or path.stem
+    return str(answers.profile.get("scheme_id") or name), str(name)
+
+
+def answers_result(
+    catalog: Catalog, answers: AnswersFile, path: Path, as_of: dt.date,
+    waivers: Iterable[Waiver] = (),
+) -> SchemeResult:
+    """Evaluate one answers file (self-assessment or spot audit) into a SchemeResult."""
+    scheme_id, name = scheme_label(answers, path)
+    findings = evaluate_answers(catalog, answers.profile, answers.answers)
+    own = None
+    if answers.mode is Mode.SPOT:
+        own_answers = load_self_assessment(catalog, answers, path)
+        own = evaluate_answers(catalog, answers.profile, own_answers.answers)
+        findings = with_self_assessment(findings, own)
+    waived, expired = apply_waivers(findings, waivers, scheme_id, as_of)
+    return scheme_result(scheme_id, name, answers.profile, waived, expired, own)
+
+
+def load_self_assessment(catalog: Catalog, audit: AnswersFile, path: Path) -> AnswersFile:
+    """The self-assessment a spot audit was checked against (relative to the audit file)."""
+    if not audit.self_assessment:
+        raise AnswersError("a spot audit must name its 'self_assessment' file", path)
+    own_path = Path(audit.self_assessment)
+    if not own_path.is_absolute():
+        own_path = path.parent / own_path
+    return load_answers(own_path, catalog)
+
+
+def answers_report(
+    catalog: Catalog, path: Path, as_of: dt.date | None = None, waivers: Iterable[Waiver] = ()
+) -> Report:
+    """The report for one answers file."""
+    answers = load_answers(path, catalog)
+    when = resolve_as_of(as_of, answers)
+    result = answers_result(catalog, answers, path, when, waivers)
+    meta = {"assessor": answers.assessor, "mode": answers.mode.value,
+            "started_at": answers.started_at, "updated_at": answers.updated_at}
+    if answers.mode is Mode.SPOT:
+        meta.update(self_assessment=answers.self_assessment, register=answers.register,
+                    sample_seed=answers.sample_seed)
+    kind = "spot" if answers.mode is Mode.SPOT else "self"
+    return build_report(kind, catalog, [result], when, [str(path)], meta=meta)
+
+
+def register_report(
+    catalog: Catalog,
+    register: Register,
+    as_of: dt.date,
+    waivers: Iterable[Waiver] = (),
+    show_names: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Score every scheme of a register that has been read."""
+    evaluator = RegisterEvaluator(catalog, register, as_of, show_names)
+    waiver_list = list(waivers)
+    results = []
+    total = len(evaluator.schemes)
+    for n, scheme in enumerate(evaluator.schemes, 1):
+        findings, expired = apply_waivers(evaluator.findings(scheme), waiver_list,
+                                          scheme.scheme_id, as_of)
+        results.append(scheme_result(scheme.scheme_id, scheme.scheme_name, scheme.profile,
+                                     findings, expired))
+        if progress is not None:
+            progress(n, total)
+    return build_report("batch", catalog, results, as_of, register.sources,
+                        register.data_quality)
+
+
+def score_register(
+    catalog: Catalog,
+    paths: list[Path],
+    mapping: Path | None = None,
+    as_of: dt.date | None = None,
+    waivers: Iterable[Waiver] = (),
+    show_names: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Read a register export and score every scheme in it."""
+    from youthscheme_audit.registers import read_register
+
+    register = read_register(paths, mapping)
+    return register_report(catalog, register, resolve_as_of(as_of), waivers, show_names,
+                           progress)

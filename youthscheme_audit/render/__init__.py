@@ -1,0 +1,35 @@
+"""Renderers: one per output format, all reading the same report dict."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+
+class Format(StrEnum):
+    """Output formats of report and score."""
+
+    TERMINAL = "terminal"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    JSON = "json"
+    CSV = "csv"
+
+
+Renderer = Callable[[dict[str, Any]], str]
+
+
+def renderer(fmt: Format) -> Renderer:
+    """The function that renders ``fmt`` (imported lazily: --help stays fast)."""
+    if fmt is Format.JSON:
+        from youthscheme_audit.render.json_out import render
+    elif fmt is Format.CSV:
+        from youthscheme_audit.render.csv_out import render
+    elif fmt is Format.MARKDOWN:
+        from youthscheme_audit.render.markdown import render
+    elif fmt is Format.HTML:
+        from youthscheme_audit.render.html import render
+    else:
+        from youthscheme_audit.render.terminal import render_plain as render
+    return render

@@ -1,0 +1,221 @@
+"""The one report model: built from findings, dumped to plain data for every renderer.
+
+``report_dict`` is the JSON result (documented by ``schema/report.schema.json``);
+templates and the terminal renderer read the same dict, plus the presentation
+groupings from ``sections``. Every number is computed here or in scoring.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from youthscheme_audit import __version__
+from youthscheme_audit.catalog import Catalog
+from youthscheme_audit.models import (
+    DataIssue,
+    Finding,
+    Report,
+    SchemeResult,
+    Score,
+    Severity,
+    Status,
+    Waiver,
+)
+from youthscheme_audit.scoring import FORMULA, score_findings
+
+# the order a reader wants: what to fix first, then what is merely unknown, then the rest
+SECTION_ORDER = (
+    (Status.GAP, "Gaps"),
+    (Status.PARTIAL, "Partly met"),
+    (Status.WAIVED, "Waived gaps"),
+    (Status.UNVERIFIED, "Unverified"),
+    (Status.MET, "Met"),
+    (Status.NOT_APPLICABLE, "Not applicable"),
+)
+# how serious a disagreement between a scheme's own answer and the audit is
+DIVERGENCE_RANK = {
+    ("met", "gap"): 0, ("met", "partial"): 1, ("partial", "gap"): 2, ("met", "unverified"): 3,
+    ("partial", "unverified"): 4,
+}
+
+
+def scheme_result(
+    scheme_id: str,
+    scheme_name: str,
+    profile: dict[str, Any],
+    findings: Iterable[Finding],
+    expired: Iterable[Waiver] = (),
+    self_findings: Iterable[Finding] | None = None,
+) -> SchemeResult:
+    """Score a scheme's findings and wrap them as a SchemeResult."""
+    items = tuple(findings)
+    return SchemeResult(
+        scheme_id=scheme_id,
+        scheme_name=scheme_name,
+        scheme_type=str(profile.get("scheme_type") or "unknown"),
+        profile=profile,
+        findings=items,
+        score=score_findings(items),
+        self_score=score_findings(self_findings) if self_findings is not None else None,
+        expired_waivers=tuple(expired),
+    )
+
+
+def build_report(
+    kind: str,
+    catalog: Catalog,
+    schemes: Iterable[SchemeResult],
+    as_of: dt.date,
+    inputs: Iterable[str] = (),
+    data_quality: Iterable[DataIssue] = (),
+    meta: dict[str, Any] | None = None,
+) -> Report:
+    """The Report for a self-assessment, spot audit or batch run."""
+    return Report(
+        kind=kind,
+        as_of=as_of.isoformat(),
+        generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        tool_version=__version__,
+        checklists=tuple(catalog.versions()),
+        schemes=tuple(schemes),
+        data_quality=tuple(data_quality),
+        inputs=tuple(inputs),
+        meta=meta or {},
+    )
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    """One finding as plain data."""
+    out: dict[str, Any] = {
+        "control_id": f.control_id,
+        "title": f.title,
+        "area": f.area,
+        "area_title": f.area_title,
+        "severity": f.severity.value,
+        "weight": f.weight,
+        "status": f.status.value,
+        "reason": f.reason,
+        "question": f.question,
+        "evidence": list(f.evidence),
+        "citations": [c.as_dict() for c in f.citations],
+        "remediation": f.remediation,
+        "sources": list(f.sources),
+        "note": f.note,
+        "answered_at": f.answered_at,
+        "waiver": f.waiver.as_dict() if f.waiver else None,
+    }
+    if f.self_status is not None:
+        out["self_status"] = f.self_status.value
+        out["self_note"] = f.self_note
+    return out
+
+
+def score_dict(s: Score) -> dict[str, Any]:
+    """A Score as plain data."""
+    return {
+        "score": s.score,
+        "score_without_waivers": s.score_without_waivers,
+        "coverage": s.coverage,
+        "rating": s.rating.value,
+        "rating_reasons": list(s.rating_reasons),
+        "counts": dict(s.counts),
+        "weights": dict(s.weights),
+    }
+
+
+def area_rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
+    """Per-area counts and score, in checklist order."""
+    by_area: dict[str, list[Finding]] = {}
+    titles: dict[str, str] = {}
+    for f in findings:
+        by_area.setdefault(f.area, []).append(f)
+        titles[f.area] = f.area_title
+    rows = []
+    for area, items in by_area.items():
+        s = score_findings(items)
+        rows.append({"area": area, "title": titles[area], "score": s.score,
+                     "coverage": s.coverage, "rating": s.rating.value, **s.counts})
+    return rows
+
+
+def divergences(findings: Iterable[Finding]) -> list[dict[str, Any]]:
+    """Controls where the scheme's own answer and the audit disagree, most serious first."""
+    out = []
+    for f in findings:
+        if f.self_status is None or f.self_status is f.status:
+            continue
+        pair = (f.self_status.value, f.status.value)
+        overclaimed = pair in DIVERGENCE_RANK
+        out.append({
+            "control_id": f.control_id, "title": f.title, "severity": f.severity.value,
+            "self_status": f.self_status.value, "self_note": f.self_note,
+            "status": f.status.value, "note": f.note,
+            "kind": "overclaimed" if overclaimed else "underclaimed",
+            "_rank": (DIVERGENCE_RANK.get(pair, 9), f.severity.rank, f.control_id),
+        })
+    out.sort(key=lambda d: d.pop("_rank"))  # type: ignore[no-any-return]
+    return out
+
+
+def scheme_dict(r: SchemeResult) -> dict[str, Any]:
+    """One scheme's result as plain data."""
+    out: dict[str, Any] = {
+        "scheme_id": r.scheme_id,
+        "scheme_name": r.scheme_name,
+        "scheme_type": r.scheme_type,
+        "profile": dict(r.profile),
+        **score_dict(r.score),
+        "areas": area_rows(r.findings),
+        "findings": [finding_dict(f) for f in r.findings],
+        "expired_waivers": [w.as_dict() for w in r.expired_waivers],
+    }
+    if r.self_score is not None:
+        out["self_score"] = score_dict(r.self_score)
+        out["divergences"] = divergences(r.findings)
+    return out
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The whole report as plain data: the JSON result and the input of every renderer."""
+    ratings = {"red": 0, "amber": 0, "green": 0}
+    for s in report.schemes:
+        ratings[s.score.rating.value] += 1
+    return {
+        "kind": report.kind,
+        "as_of": report.as_of,
+        "generated_at": report.generated_at,
+        "tool_version": report.tool_version,
+        "formula": FORMULA,
+        "checklists": list(report.checklists),
+        "inputs": list(report.inputs),
+        "meta": dict(report.meta),
+        "summary": {"schemes": len(report.schemes), **ratings,
+                    "data_quality_issues": len(report.data_quality)},
+        "schemes": [scheme_dict(s) for s in report.schemes],
+        "data_quality": [d.as_dict() for d in report.data_quality],
+    }
+
+
+def sections(scheme: dict[str, Any]) -> list[dict[str, Any]]:
+    """A scheme's findings grouped for reading: gaps first, each group worst first."""
+    rank = {s.value: Severity(s).rank for s in Severity}
+    out = []
+    for status, title in SECTION_ORDER:
+        items = [f for f in scheme["findings"] if f["status"] == status.value]
+        if status is not Status.MET and status is not Status.NOT_APPLICABLE:
+            items.sort(key=lambda f: (rank[f["severity"]], f["control_id"]))
+        out.append({"status": status.value, "title": title, "findings": items})
+    return out
+
+
+def league(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Schemes worst first: red before amber before green, then by score (unscored last)."""
+    order = {"red": 0, "amber": 1, "green": 2}
+
+    def key(s: dict[str, Any]) -> tuple[int, float, str]:
+        score = s["score"] if s["score"] is not None else 101.0
+        return order[s["rating"]], score, s["scheme_id"]
+
+    return sorted(report["schemes"], key=key)

@@ -1,0 +1,111 @@
+"""Scoring policy (product.md): findings -> score, coverage and rating. Pure functions.
+
+* weights: critical 10, high 5, medium 2, low 1;
+* score = 100 x (weights met + half the weights partial) / weights of controls that are
+  met, partial or gap. Waived gaps leave the denominator; ``score_without_waivers``
+  counts them as gaps. No met, partial or gap control at all: the score is undefined
+  (``None``), and an undefined score is never green;
+* coverage = share of applicable controls (all but not_applicable) that are not unverified;
+* rating: red if any critical gap or score < 60; else amber if any high gap, score < 85
+  or coverage < 75; else green. A critical gap caps the rating at red whatever the score.
+
+Score and coverage are rounded to one decimal place *before* the rating is decided, so
+the rating always agrees with the numbers a report prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from youthscheme_audit.models import Finding, Rating, Score, Severity, Status
+
+RED_BELOW = 60.0
+AMBER_BELOW = 85.0
+COVERAGE_BELOW = 75.0
+
+FORMULA = (
+    "score = 100 x (weights met + half the weights partial) / weights met, partial or gap "
+    "(critical 10, high 5, medium 2, low 1; waived gaps excluded); coverage = applicable "
+    "controls not unverified / applicable controls; red if any critical gap or score < 60, "
+    "amber if any high gap, score < 85 or coverage < 75, otherwise green"
+)
+
+
+def _percent(part: float, whole: float) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def weights_by_status(findings: Iterable[Finding]) -> dict[str, int]:
+    """Sum of control weights per status."""
+    totals = {status.value: 0 for status in Status}
+    for finding in findings:
+        totals[finding.status.value] += finding.weight
+    return totals
+
+
+def counts_by_status(findings: Iterable[Finding]) -> dict[str, int]:
+    """Number of controls per status."""
+    totals = {status.value: 0 for status in Status}
+    for finding in findings:
+        totals[finding.status.value] += 1
+    return totals
+
+
+def score_value(weights: dict[str, int], waived_as_gap: bool = False) -> float | None:
+    """The weighted score, or None when no control is met, partial or gap."""
+    gap = weights["gap"] + (weights["waived"] if waived_as_gap else 0)
+    denominator = weights["met"] + weights["partial"] + gap
+    return _percent(weights["met"] + weights["partial"] / 2, denominator)
+
+
+def coverage_value(counts: dict[str, int]) -> float | None:
+    """Share of applicable controls that are evidenced, or None when none apply."""
+    applicable = sum(counts.values()) - counts["not_applicable"]
+    return _percent(applicable - counts["unverified"], applicable)
+
+
+def rate(
+    findings: Iterable[Finding], score: float | None, coverage: float | None
+) -> tuple[Rating, tuple[str, ...]]:
+    """The rating and every reason that pulls it below green."""
+    gaps = [f for f in findings if f.status is Status.GAP]
+    critical = [f.control_id for f in gaps if f.severity is Severity.CRITICAL]
+    high = [f.control_id for f in gaps if f.severity is Severity.HIGH]
+    red: list[str] = []
+    amber: list[str] = []
+    if critical:
+        red.append(f"critical gap: {', '.join(critical)} (a critical gap always rates red)")
+    if score is not None and score < RED_BELOW:
+        red.append(f"score {score:.1f} is below {RED_BELOW:.0f}")
+    if high:
+        amber.append(f"high gap: {', '.join(high)}")
+    if score is None:
+        amber.append("no control is evidenced as met, partial or gap, so there is no score")
+    elif RED_BELOW <= score < AMBER_BELOW:
+        amber.append(f"score {score:.1f} is below {AMBER_BELOW:.0f}")
+    if coverage is not None and coverage < COVERAGE_BELOW:
+        amber.append(f"coverage {coverage:.1f}% is below {COVERAGE_BELOW:.0f}%")
+    if red:
+        return Rating.RED, tuple(red + amber)
+    if amber:
+        return Rating.AMBER, tuple(amber)
+    return Rating.GREEN, ()
+
+
+def score_findings(findings: Iterable[Finding]) -> Score:
+    """Everything scoring says about one scheme's findings."""
+    items = list(findings)
+    weights = weights_by_status(items)
+    counts = counts_by_status(items)
+    score = score_value(weights)
+    coverage = coverage_value(counts)
+    rating, reasons = rate(items, score, coverage)
+    return Score(
+        score=score,
+        score_without_waivers=score_value(weights, waived_as_gap=True),
+        coverage=coverage,
+        rating=rating,
+        rating_reasons=reasons,
+        counts=counts,
+        weights=weights,
+    )
