@@ -317,7 +317,8 @@ class _Builder(_Collector):
                     choices = {}
                 for value in choices:
                     if value not in vocab:
-                        self.add(p, choices.line_of(value), name,
+                        self.add(p, node.line_of("choices") if not isinstance(
+                            choices, YDict) else choices.line_of(value), name,
                                  f"choice '{value}' is not one of {', '.join(vocab)}")
             if not node.get("question"):
                 self.add(p, node.line, name, "missing 'question'")
@@ -392,7 +393,8 @@ class _Builder(_Collector):
             if node.get(key) in (None, "", []):
                 self.add(p, node.line, cid or "?", f"missing '{key}'")
         if cid and not CONTROL_ID.match(cid):
-            self.add(p, node.line_of("id"), cid, "id must look like AREA-01 (capitals, dash, digits)")
+            self.add(p, node.line_of("id"), cid,
+                     "id must look like AREA-01 (capitals, dash, digits)")
         if cid in self.where:
             other_path, other_line, other_layer = self.where[cid]
             if other_layer == layer:
@@ -422,7 +424,7 @@ class _Builder(_Collector):
         self.where[cid] = (p, node.line_of("id"), layer)
         control = Control(
             id=cid, title=texts["title"], question=texts["question"],
-            severity=Severity(severity),
+            severity=Severity(str(severity)),
             applies_to=frozenset(SchemeType(v) for v in applies),
             when=when, why=texts["why"], evidence=texts["evidence"],
             remediation=texts["remediation"], sources=tuple(sources), area=area_id,
@@ -563,6 +565,9 @@ class _Builder(_Collector):
         elif pkind == "number":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 self.add(p, line, cid, f"'{key}' must be a number")
+        elif pkind == "flag":
+            if not isinstance(value, bool):
+                self.add(p, line, cid, f"'{key}' must be true or false")
         elif pkind == "values":
             if not isinstance(value, list):
                 value = [value]

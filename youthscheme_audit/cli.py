@@ -135,7 +135,7 @@ def checklists_cmd(settings: Settings, fmt: str) -> None:
     import json
 
     catalog = settings.catalog()
-    areas = []
+    areas: list[dict[str, Any]] = []
     for area in catalog.areas:
         controls = [catalog.controls[c] for c in area.control_ids]
         kinds = sorted({t.value for c in controls for t in c.applies_to})
@@ -183,10 +183,7 @@ def lint(settings: Settings, paths: tuple[Path, ...], waivers: Path | None) -> N
     """
     from youthscheme_audit.catalog import lint_files, load_catalog
 
-    if paths:
-        problems = lint_files(paths)
-    else:
-        problems = load_catalog(settings.checklist_dirs)[1]
+    problems = lint_files(paths) if paths else load_catalog(settings.checklist_dirs)[1]
     for problem in problems:
         click.echo(str(problem))
     if waivers is not None and not problems:

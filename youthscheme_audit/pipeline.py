@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from youthscheme_audit.answers import AnswersFile, load_answers
 from youthscheme_audit.catalog import Catalog
@@ -17,8 +18,8 @@ from youthscheme_audit.engine import (
     evaluate_answers,
     with_self_assessment,
 )
-from youthscheme_audit.errors import AnswersError
-from youthscheme_audit.models import Mode, Report, SchemeResult, Waiver
+from youthscheme_audit.errors import AnswersError, RegisterError
+from youthscheme_audit.models import Finding, Mode, Report, SchemeResult, Waiver
 from youthscheme_audit.registers import Register
 from youthscheme_audit.report import build_report, scheme_result
 
@@ -71,7 +72,7 @@ def answers_report(
     answers = load_answers(path, catalog)
     when = resolve_as_of(as_of, answers)
     result = answers_result(catalog, answers, path, when, waivers)
-    meta = {"assessor": answers.assessor, "mode": answers.mode.value,
+    meta: dict[str, Any] = {"assessor": answers.assessor, "mode": answers.mode.value,
             "started_at": answers.started_at, "updated_at": answers.updated_at}
     if answers.mode is Mode.SPOT:
         meta.update(self_assessment=answers.self_assessment, register=answers.register,
@@ -119,3 +120,24 @@ def score_register(
     register = read_register(paths, mapping)
     return register_report(catalog, register, resolve_as_of(as_of), waivers, show_names,
                            progress)
+
+
+def register_evidence(
+    catalog: Catalog, paths: list[Path], scheme_id: str, as_of: dt.date,
+    mapping: Path | None = None,
+) -> dict[str, Finding]:
+    """What a register says about each control for one scheme (for spot audits).
+
+    Returns control id -> the register's finding (status, reason, cited rows).
+    Raises RegisterError when the scheme is not in the register.
+    """
+    from youthscheme_audit.registers import read_register
+
+    register = read_register(paths, mapping)
+    evaluator = RegisterEvaluator(catalog, register, as_of)
+    for scheme in evaluator.schemes:
+        if scheme.scheme_id == scheme_id:
+            return {f.control_id: f for f in evaluator.findings(scheme)}
+    known = ", ".join(s.scheme_id for s in evaluator.schemes[:10])
+    raise RegisterError(f"scheme '{scheme_id}' is not in the schemes table (first ids: {known})",
+                        paths[0])

@@ -18,6 +18,7 @@ crashes at depth ~50,000) or YAML 1.1 surprises (``no`` becoming ``False``,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -182,7 +183,7 @@ def _build(events: Iterator[yaml.Event], path: str | Path) -> Any:
     return root
 
 
-class _BlockDumper(_Dumper):  # type: ignore[misc,valid-type]
+class _BlockDumper(_Dumper):
     """A safe dumper that also writes our line-aware containers as plain YAML."""
 
 
@@ -216,8 +217,6 @@ def atomic_write(path: str | Path, text: str) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

@@ -23,7 +23,7 @@ from youthscheme_audit.values import Unknown
 class Param:
     """One declared parameter of a check kind."""
 
-    kind: str  # column, columns, value, values, number, text, regex, filter, bands
+    kind: str  # column, columns, values, number, flag, text, regex, filter, bands
     required: bool = True
     doc: str = ""
 
@@ -52,8 +52,9 @@ class RowFilter:
     a row whose filter column is unknown is not considered.
     """
 
-    def __init__(self, spec: dict[str, Any] | None) -> None:
+    def __init__(self, spec: dict[str, Any] | None, table: str) -> None:
         self.spec = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in (spec or {}).items()}
+        self.table = table
 
     def rows(self, table: Table) -> list[int]:
         """Indices of the rows this filter keeps."""
@@ -68,8 +69,16 @@ class RowFilter:
     def describe(self) -> str:
         """The filter in words, e.g. ``kind is offsite or residential``."""
         return " and ".join(
-            f"{col} is {' or '.join(fmt(v) for v in vals)}" for col, vals in self.spec.items()
+            f"{label(self.table, col)} is {' or '.join(fmt(v) for v in vals)}"
+            for col, vals in self.spec.items()
         )
+
+
+def label(table: str, column: str) -> str:
+    """The human label of ``table.column`` (the column name if unknown)."""
+    spec = TABLES.get(table)
+    col = spec.column(column) if spec else None
+    return col.label if col else column
 
 
 def fmt(value: Any) -> str:
@@ -96,7 +105,7 @@ class Check:
     def __init__(self, table: str, params: dict[str, Any]) -> None:
         self.table = table
         self.params = params
-        self.where = RowFilter(params.get("where"))
+        self.where = RowFilter(params.get("where"), table)
 
     def columns(self) -> set[str]:
         """Every column this check reads (the engine needs them present)."""

@@ -17,9 +17,8 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt
+from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt, label
 from youthscheme_audit.registers import Table
-from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 
 OPS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
@@ -76,23 +75,19 @@ class Compare(Check):
         fail, unknown = classify(rows, lambda i: self._row(table, i))
         return Outcome(fail, unknown, rows)
 
-    def _label(self, name: str) -> str:
-        col = TABLES[self.table].column(name)
-        return col.label if col else name
-
     def _threshold(self, table: Table | None = None, i: int = 0) -> str:
         if self.right is None:
             return f"{self.op_words} {fmt(self.value)}"
         rhs = f" {fmt(self._rhs(table, i))}" if table is not None else ""
-        return f"{self.op_words} {self._label(self.right)}{rhs}"
+        return f"{self.op_words} {label(self.table, self.right)}{rhs}"
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         left = table.columns[self.left][index]
         threshold = self._threshold(table, index)
         return (
             self.left, fmt(left), threshold,
-            f"{self._label(self.left)} {fmt(left)} is not {threshold}",
+            f"{label(self.table, self.left)} {fmt(left)} is not {threshold}",
         )
 
     def describe(self) -> str:
-        return f"{self._label(self.left)} {self._threshold()}" + self.suffix()
+        return f"{label(self.table, self.left)} {self._threshold()}" + self.suffix()

@@ -1,17 +1,19 @@
-"""date_age: how long ago a date was, judged against the as-of date.
+"""date_age: how a date stands against the as-of date.
 
 Parameters: ``columns`` (one or more date columns; the most recent known one counts,
-so an Update Service status check can stand in for a reissued certificate), and a
-limit: ``max_years``, ``max_months`` or ``max_days`` (recent enough), or ``min_years``
-(old enough, e.g. an adult's date of birth at least 18 years ago); optional ``where``.
-No known date in any column makes the row unverified.
+so an Update Service status check can stand in for a reissued certificate) and one
+limit: ``max_years``, ``max_months`` or ``max_days`` (recent enough), ``min_years``
+(long enough ago, e.g. a date of birth at least 18 years back) or ``not_expired:
+true`` (an expiry date that has not passed); optional ``where``. No known date makes
+the row unverified, and so does a date after the as-of date for the recency limits
+(a training or DBS date in the future is not a possible value).
 
 Passing row (columns [safeguarding_training_date], max_years 3, as of 2026-11-22):
     person_id P-01, safeguarding_training_date 2025-09-01
 Failing row:
     person_id P-02, safeguarding_training_date 2019-03-02
-    -> "safeguarding training date 2019-03-02 is 7.7 years before 2026-11-22; the limit
-    is 3 years"
+    -> "safeguarding training date 2019-03-02 is 7.7 years before 2026-11-22; it must be
+    within 3 years"
 """
 
 from __future__ import annotations
@@ -19,21 +21,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt
+from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt, label
 from youthscheme_audit.registers import Table
-from youthscheme_audit.tables import TABLES
 
-LIMITS = ("max_years", "max_months", "max_days", "min_years")
+LIMITS = ("max_years", "max_months", "max_days", "min_years", "not_expired")
 
 
 def shift(day: dt.date, years: int = 0, months: int = 0) -> dt.date:
     """``day`` moved back by years and months (29 Feb falls back to 28 Feb)."""
     month_index = day.year * 12 + (day.month - 1) - years * 12 - months
     year, month = divmod(month_index, 12)
-    month += 1
     for d in (day.day, 30, 29, 28):
         try:
-            return dt.date(year, month, d)
+            return dt.date(year, month + 1, d)
         except ValueError:
             continue
     raise ValueError(day)  # pragma: no cover - day 28 exists in every month
@@ -47,6 +47,7 @@ class DateAge(Check):
         "max_months": Param("number", required=False, doc="no older than this many months"),
         "max_days": Param("number", required=False, doc="no older than this many days"),
         "min_years": Param("number", required=False, doc="at least this many years ago"),
+        "not_expired": Param("flag", required=False, doc="an expiry date not yet passed"),
         "where": Param("filter", required=False, doc="only rows matching this"),
     }
 
@@ -62,10 +63,14 @@ class DateAge(Check):
         given = [k for k in LIMITS if k in params]
         if len(given) != 1:
             return [f"give exactly one of {', '.join(LIMITS)}"]
+        if given == ["not_expired"] and params["not_expired"] is not True:
+            return ["not_expired takes the value true"]
         return []
 
     def cutoff(self, as_of: dt.date) -> dt.date:
         """The boundary date for the limit as of ``as_of``."""
+        if self.limit == "not_expired":
+            return as_of
         n = int(self.amount)
         if self.limit == "max_days":
             return as_of - dt.timedelta(days=n)
@@ -75,47 +80,54 @@ class DateAge(Check):
 
     def newest(self, table: Table, i: int) -> dt.date | None:
         """The most recent known date among the columns for row ``i``."""
-        dates = [table.columns[n][i] for n in self.names]
-        known = [d for d in dates if isinstance(d, dt.date)]
+        known = [d for n in self.names if isinstance(d := table.columns[n][i], dt.date)]
         return max(known) if known else None
+
+    def _test(self, day: dt.date | None, cutoff: dt.date, as_of: dt.date) -> bool | None:
+        if day is None:
+            return None
+        if self.limit == "min_years":
+            return day <= cutoff
+        if self.limit != "not_expired" and day > as_of:
+            return None  # a date in the future cannot be trusted as recent evidence
+        return day >= cutoff
 
     def evaluate(self, table: Table, ctx: Context) -> Outcome:
         rows = self.considered(table)
         cutoff = self.cutoff(ctx.as_of)
-        minimum = self.limit == "min_years"
-
-        def test(i: int) -> bool | None:
-            day = self.newest(table, i)
-            if day is None:
-                return None
-            return day <= cutoff if minimum else day >= cutoff
-
-        fail, unknown = classify(rows, test)
+        fail, unknown = classify(
+            rows, lambda i: self._test(self.newest(table, i), cutoff, ctx.as_of)
+        )
         return Outcome(fail, unknown, rows)
 
     def _label(self) -> str:
-        labels = [(c.label if (c := TABLES[self.table].column(n)) else n) for n in self.names]
-        return " or ".join(labels)
+        return " or ".join(label(self.table, n) for n in self.names)
 
     def _limit_words(self) -> str:
-        unit = {"max_years": "years", "max_months": "months", "max_days": "days",
-                "min_years": "years"}[self.limit]
-        n = fmt(self.amount)
+        if self.limit == "not_expired":
+            return "not passed"
+        unit = self.limit.split("_")[1]
         if self.limit == "min_years":
-            return f"at least {n} {unit} ago"
-        return f"within {n} {unit}"
+            return f"at least {fmt(self.amount)} {unit} ago"
+        return f"within {fmt(self.amount)} {unit}"
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         day = self.newest(table, index)
-        threshold = f"{self._limit_words()} of {ctx.as_of.isoformat()}"
+        as_of = ctx.as_of.isoformat()
+        threshold = f"{self._limit_words()} as of {as_of}"
         if day is None:
             shown = ", ".join(fmt(table.columns[n][index]) for n in self.names)
             return self.names[0], shown, threshold, f"{self._label()} is {shown}; no date to check"
+        if self.limit == "not_expired":
+            return (self.names[0], day.isoformat(), threshold,
+                    f"{self._label()} {day.isoformat()} has passed (as of {as_of})")
+        if day > ctx.as_of and self.limit != "min_years":
+            return (self.names[0], day.isoformat(), threshold,
+                    f"{self._label()} {day.isoformat()} is after {as_of}; not a possible date")
         years = (ctx.as_of - day).days / 365.25
-        when = f"{years:.1f} years before" if years >= 0 else f"{-years:.1f} years after"
         return (
             self.names[0], day.isoformat(), threshold,
-            f"{self._label()} {day.isoformat()} is {when} {ctx.as_of.isoformat()}; "
+            f"{self._label()} {day.isoformat()} is {years:.1f} years before {as_of}; "
             f"it must be {self._limit_words()}",
         )
 

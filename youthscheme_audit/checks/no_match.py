@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify
+from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, label
 from youthscheme_audit.registers import Table
-from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 
 
@@ -47,18 +46,15 @@ class NoMatch(Check):
         fail, unknown = classify(rows, test)
         return Outcome(fail, unknown, rows)
 
-    def _label(self) -> str:
-        col = TABLES[self.table].column(self.column)
-        return col.label if col else self.column
-
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         value = str(table.columns[self.column][index])
         found = self.pattern.search(value)
         word = found.group(0) if found else ""
         return (
             self.column, value, f"must not match {self.pattern.pattern}",
-            f"{self._label()} '{value}' contains '{word}'",
+            f"{label(self.table, self.column)} '{value}' contains '{word}'",
         )
 
     def describe(self) -> str:
-        return f"{self._label()} does not match /{self.pattern.pattern}/" + self.suffix()
+        name = label(self.table, self.column)
+        return f"{name} does not match /{self.pattern.pattern}/" + self.suffix()

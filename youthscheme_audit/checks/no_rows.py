@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Outcome, Param, RowFilter, fmt
+from youthscheme_audit.checks.base import Check, Context, Outcome, Param, RowFilter, fmt, label
 from youthscheme_audit.registers import Table
-from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 
 
@@ -33,7 +32,7 @@ class NoRows(Check):
 
     def __init__(self, table: str, params: dict[str, Any]) -> None:
         super().__init__(table, params)
-        self.match = RowFilter(params["match"])
+        self.match = RowFilter(params["match"], table)
 
     def columns(self) -> set[str]:
         return super().columns() | set(self.match.spec)
@@ -61,8 +60,7 @@ class NoRows(Check):
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         parts = []
         for column in self.match.spec:
-            col = TABLES[self.table].column(column)
-            parts.append(f"{col.label if col else column} is {fmt(table.columns[column][index])}")
+            parts.append(f"{label(self.table, column)} is {fmt(table.columns[column][index])}")
         first = next(iter(self.match.spec))
         return (
             first, fmt(table.columns[first][index]), f"no rows where {self.match.describe()}",

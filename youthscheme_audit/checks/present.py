@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt
+from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt, label
 from youthscheme_audit.registers import Table
-from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 
 
@@ -46,20 +45,16 @@ class Present(Check):
         fail, unknown = classify(rows, lambda i: self._row(table, i))
         return Outcome(fail, unknown, rows)
 
-    def _label(self, name: str) -> str:
-        col = TABLES[self.table].column(name)
-        return col.label if col else name
-
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         for name in self.names:
             value = table.columns[name][index]
             if isinstance(value, Unknown):
                 return (
                     name, fmt(value), "a value is required",
-                    f"{self._label(name)} is {fmt(value)}; a value is required",
+                    f"{label(self.table, name)} is {fmt(value)}; a value is required",
                 )
         return self.names[0], "", "", ""
 
     def describe(self) -> str:
-        names = ", ".join(self._label(n) for n in self.names)
+        names = ", ".join(label(self.table, n) for n in self.names)
         return f"{names} recorded" + self.suffix()

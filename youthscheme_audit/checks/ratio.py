@@ -2,9 +2,10 @@
 
 Parameters: ``adults`` and ``young_people`` (count columns), ``bands`` (a list of
 ``{max_age, per_adult}``: up to that age, one adult per that many young people),
-``age_from`` (the scheme profile field whose age picks the band, default
-``age_min``: the youngest members set the ratio); optional ``where``. When the
-scheme's age is unknown the strictest band applies.
+``age_from`` (``age_min`` or ``age_max``, default ``age_min``: the youngest members
+set the ratio); optional ``where``. When the scheme's age is unknown, a row that
+fails even the most lenient band is a gap, and one that passes it but fails the
+strictest band is unverified.
 
 Passing row (bands 9-12 -> 8 per adult; scheme age_min 10):
     activity A-01, adults_present 2, young_people_present 16
@@ -22,6 +23,8 @@ from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classi
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
 
+AGE_FIELDS = ("age_min", "age_max")
+
 
 class Ratio(Check):
     NAME = "ratio"
@@ -29,7 +32,7 @@ class Ratio(Check):
         "adults": Param("column", doc="count of adults present"),
         "young_people": Param("column", doc="count of young people present"),
         "bands": Param("bands", doc="list of {max_age, per_adult}, youngest first"),
-        "age_from": Param("text", required=False, doc="profile field giving the age"),
+        "age_from": Param("text", required=False, doc="age_min (default) or age_max"),
         "where": Param("filter", required=False, doc="only rows matching this"),
     }
 
@@ -37,54 +40,65 @@ class Ratio(Check):
         super().__init__(table, params)
         self.adults: str = params["adults"]
         self.young: str = params["young_people"]
-        self.bands = sorted(
-            ((int(b["max_age"]), int(b["per_adult"])) for b in params["bands"]),
-            key=lambda band: band[0],
-        )
+        self.bands = sorted((int(b["max_age"]), int(b["per_adult"])) for b in params["bands"])
         self.age_from: str = params.get("age_from", "age_min")
 
-    def band(self, ctx: Context, scheme_id: Any) -> tuple[int, int, int]:
-        """(lowest age, highest age, young people per adult) for a scheme."""
+    @classmethod
+    def extra_problems(cls, params: dict[str, Any]) -> list[str]:
+        """age_from must name an age field of the profile."""
+        if params.get("age_from", "age_min") not in AGE_FIELDS:
+            return [f"age_from must be one of {', '.join(AGE_FIELDS)}"]
+        return []
+
+    def columns(self) -> set[str]:
+        return super().columns() | {"scheme_id"}
+
+    def band(self, ctx: Context, scheme_id: Any) -> tuple[int, int, int] | None:
+        """(lowest age, highest age, young people per adult), or None if the age is unknown."""
         age = ctx.scheme_profiles.get(str(scheme_id), {}).get(self.age_from)
+        if not isinstance(age, int):
+            return None
         low = 0
         for max_age, per_adult in self.bands:
-            if not isinstance(age, int) or age <= max_age:
+            if age <= max_age:
                 return low, max_age, per_adult
             low = max_age + 1
-        max_age, per_adult = self.bands[-1]
-        return low, max_age, per_adult
+        return low, *self.bands[-1]
 
-    def required(self, ctx: Context, scheme_id: Any, young: int) -> int:
-        """Adults required for ``young`` young people (never fewer than one)."""
-        return max(1, math.ceil(young / self.band(ctx, scheme_id)[2]))
+    def _test(self, ctx: Context, scheme_id: Any, adults: Any, young: Any) -> bool | None:
+        if isinstance(adults, Unknown) or isinstance(young, Unknown):
+            return None
+        band = self.band(ctx, scheme_id)
+        if band is not None:
+            return adults >= max(1, math.ceil(young / band[2]))
+        lenient = max(1, math.ceil(young / max(p for _, p in self.bands)))
+        strict = max(1, math.ceil(young / min(p for _, p in self.bands)))
+        return False if adults < lenient else (True if adults >= strict else None)
 
     def evaluate(self, table: Table, ctx: Context) -> Outcome:
         rows = self.considered(table)
         adults, young, sid = (
             table.columns[self.adults], table.columns[self.young], table.columns["scheme_id"],
         )
-
-        def test(i: int) -> bool | None:
-            a, y = adults[i], young[i]
-            if isinstance(a, Unknown) or isinstance(y, Unknown):
-                return None
-            return a >= self.required(ctx, sid[i], y)
-
-        fail, unknown = classify(rows, test)
+        fail, unknown = classify(rows, lambda i: self._test(ctx, sid[i], adults[i], young[i]))
         return Outcome(fail, unknown, rows)
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         a, y = table.columns[self.adults][index], table.columns[self.young][index]
-        sid = table.columns["scheme_id"][index]
-        low, high, per = self.band(ctx, sid)
+        band = self.band(ctx, table.columns["scheme_id"][index])
         if isinstance(a, Unknown) or isinstance(y, Unknown):
-            return self.adults, f"{a} adults, {y} young people", f"1 adult per {per}", (
+            return self.adults, f"{a} adults, {y} young people", self.describe(), (
                 f"adults present {a}, young people present {y}; cannot check the ratio"
             )
-        need = self.required(ctx, sid, y)
-        threshold = f"at least {need} (1 adult per {per} for ages {low} to {high})"
+        if band is None:
+            return self.adults, str(a), self.describe(), (
+                f"{a} adults for {y} young people; the scheme's {self.age_from} is unknown, "
+                "so the ratio that applies cannot be chosen"
+            )
+        low, high, per = band
+        need = max(1, math.ceil(y / per))
         return (
-            self.adults, str(a), threshold,
+            self.adults, str(a), f"at least {need} (1 adult per {per} for ages {low} to {high})",
             f"{a} adult{'s' if a != 1 else ''} for {y} young people; the minimum for ages "
             f"{low} to {high} is {need} (1 adult per {per})",
         )

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt
+from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt, label
 from youthscheme_audit.registers import Table
-from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 
 
@@ -56,16 +55,14 @@ class ValuesIn(Check):
         return Outcome(fail, unknown, rows)
 
     def _rule(self) -> str:
-        label = TABLES[self.table].column(self.column)
-        name = label.label if label else self.column
+        name = label(self.table, self.column)
         if self.allowed is not None:
             return f"{name} must be {' or '.join(fmt(v) for v in self.allowed)}"
         return f"{name} must not be {' or '.join(fmt(v) for v in self.forbidden)}"
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         value = table.columns[self.column][index]
-        col = TABLES[self.table].column(self.column)
-        name = col.label if col else self.column
+        name = label(self.table, self.column)
         return self.column, fmt(value), self._rule(), f"{name} is {fmt(value)}; {self._rule()}"
 
     def describe(self) -> str:
