@@ -254,7 +254,7 @@ class _Builder(_Collector):
         self.parameters: dict[str, Parameter] = {}
         self.areas: dict[str, dict[str, Any]] = {}
         self.controls: dict[str, Control] = {}
-        self.where: dict[str, tuple[str, int, int]] = {}  # control id -> (path, line, layer)
+        self.seen: dict[tuple[str, int], tuple[str, int]] = {}  # (id, layer) -> (path, line)
 
     def build(self, layers: list[list[Path]]) -> tuple[Catalog, list[Problem]]:
         docs: list[tuple[int, Path, Any]] = []
@@ -395,11 +395,12 @@ class _Builder(_Collector):
         if cid and not CONTROL_ID.match(cid):
             self.add(p, node.line_of("id"), cid,
                      "id must look like AREA-01 (capitals, dash, digits)")
-        if cid in self.where:
-            other_path, other_line, other_layer = self.where[cid]
-            if other_layer == layer:
-                self.add(p, node.line_of("id"), cid,
-                         f"duplicate id (also at {other_path}:{other_line})")
+        if (cid, layer) in self.seen:
+            other_path, other_line = self.seen[(cid, layer)]
+            self.add(p, node.line_of("id"), cid,
+                     f"duplicate id (also at {other_path}:{other_line})")
+        elif cid:
+            self.seen[(cid, layer)] = (p, node.line_of("id"))
         severity = node.get("severity")
         if severity is not None and severity not in Severity.__members__.values():
             self.add(p, node.line_of("severity"), cid,
@@ -421,7 +422,6 @@ class _Builder(_Collector):
                  ("title", "question", "why", "evidence", "remediation", "help")}
         if len(self.problems) > before or not cid:
             return None
-        self.where[cid] = (p, node.line_of("id"), layer)
         control = Control(
             id=cid, title=texts["title"], question=texts["question"],
             severity=Severity(str(severity)),
