@@ -33,7 +33,7 @@ ALLOWED = ", ".join(a.value for a in Answer)
 
 def now() -> str:
     """The current time as an ISO timestamp with time zone, to the second."""
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
