@@ -175,14 +175,22 @@ class RegisterEvaluator:
     """Runs every register check once over the whole register, then answers per scheme."""
 
     def __init__(
-        self, catalog: Catalog, register: Register, as_of: dt.date, show_names: bool = False
+        self, catalog: Catalog, register: Register, as_of: dt.date, show_names: bool = False,
+        cite: bool = True,
     ) -> None:
         self.catalog = catalog
         self.register = register
         self.show_names = show_names
+        self.cite = cite  # False: counts and reasons only (a league table needs no rows)
         self.schemes = scheme_rows(register, [f.name for f in catalog.profile])
         self.ctx = Context(as_of, {s.scheme_id: s.profile for s in self.schemes})
         self._row_counts: dict[str, Counter[Any]] = {}
+        # findings without cited rows repeat across schemes: build each one once
+        self._shared: dict[tuple[str, Status, str], Finding] = {}
+        self._plans: dict[tuple[tuple[str, Any], ...], list[Finding | Control]] = {}
+        self._profile_fields = {
+            c.field for control in catalog.ordered() for c in control.when
+        } | {"scheme_type"}
         self.runs: dict[str, list[_CheckRun]] = {
             c.id: [self._run(check) for check in c.register]
             for c in catalog.ordered() if c.register
@@ -211,26 +219,47 @@ class RegisterEvaluator:
         for i in outcome.unknown:
             unknown[sid[i]].append(i)
         considered = (
-            self._counts(table) if len(outcome.considered) == table.nrows
+            self._counts(table) if outcome.considered is None
             else Counter(map(sid.__getitem__, outcome.considered))
         )
         return _CheckRun(check, table, "", fail, unknown, considered, self._counts(table))
 
     def findings(self, scheme: SchemeRow) -> list[Finding]:
         """Findings for every control for one scheme of the register."""
-        out = []
-        for control in self.catalog.ordered():
-            reason = not_applicable_reason(control, scheme.profile)
-            if reason is not None:
-                out.append(base_finding(control, Status.NOT_APPLICABLE, reason))
-            elif control.id not in self.runs:
-                out.append(base_finding(
-                    control, Status.UNVERIFIED,
-                    "the register cannot evidence this control; answer it in a walk",
-                ))
-            else:
-                out.append(self._finding(control, scheme.scheme_id))
-        return out
+        return [
+            step if isinstance(step, Finding) else self._finding(step, scheme.scheme_id)
+            for step in self._plan(scheme.profile)
+        ]
+
+    def _plan(self, profile: dict[str, Any]) -> list[Finding | Control]:
+        """Per control, a ready finding or the control to judge from the register.
+
+        Applicability depends only on the profile, and thousands of schemes share a
+        handful of profiles, so each distinct profile is planned once.
+        """
+        key = tuple(sorted((k, v) for k, v in profile.items() if k in self._profile_fields))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = []
+            for control in self.catalog.ordered():
+                reason = not_applicable_reason(control, profile)
+                if reason is not None:
+                    plan.append(self._shared_finding(control, Status.NOT_APPLICABLE, reason))
+                elif control.id not in self.runs:
+                    plan.append(self._shared_finding(
+                        control, Status.UNVERIFIED,
+                        "the register cannot evidence this control; answer it in a walk",
+                    ))
+                else:
+                    plan.append(control)
+        return plan
+
+    def _shared_finding(self, control: Control, status: Status, reason: str) -> Finding:
+        key = (control.id, status, reason)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = base_finding(control, status, reason)
+        return found
 
     def _finding(self, control: Control, scheme_id: str) -> Finding:
         statuses: list[Status] = []
@@ -245,6 +274,8 @@ class RegisterEvaluator:
             Status.GAP if Status.GAP in statuses
             else Status.UNVERIFIED if Status.UNVERIFIED in statuses else Status.MET
         )
+        if not citations:
+            return self._shared_finding(control, status, "; ".join(reasons))
         return base_finding(
             control, status, "; ".join(reasons), citations=tuple(citations),
             evidence=tuple(c.message for c in citations),
@@ -273,9 +304,11 @@ class RegisterEvaluator:
                     f"be checked: {check.describe()}{more}", self._cite(run, unknown))
         if considered == 0:
             return Status.MET, f"no {table} rows this applies to: {check.describe()}", []
-        return Status.MET, f"all {considered} {table} rows pass: {check.describe()}", []
+        return Status.MET, f"every {table} row passes: {check.describe()}", []
 
     def _cite(self, run: _CheckRun, rows: list[int]) -> list[Citation]:
+        if not self.cite:
+            return []
         assert run.table is not None
         table = run.table
         spec = TABLES[table.name]

@@ -18,12 +18,16 @@ class Severity(StrEnum):
     @property
     def weight(self) -> int:
         """Scoring weight (product policy: 10 / 5 / 2 / 1)."""
-        return {"critical": 10, "high": 5, "medium": 2, "low": 1}[self.value]
+        return WEIGHTS[self]
 
     @property
     def rank(self) -> int:
         """0 for critical up to 3 for low, for sorting worst first."""
-        return list(Severity).index(self)
+        return RANKS[self]
+
+
+WEIGHTS = {Severity.CRITICAL: 10, Severity.HIGH: 5, Severity.MEDIUM: 2, Severity.LOW: 1}
+RANKS = {severity: rank for rank, severity in enumerate(Severity)}
 
 
 class SchemeType(StrEnum):

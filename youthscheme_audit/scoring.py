@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from youthscheme_audit.models import Finding, Rating, Score, Severity, Status
+from youthscheme_audit.models import WEIGHTS, Finding, Rating, Score, Severity, Status
 
+STATUSES = tuple(status.value for status in Status)
 RED_BELOW = 60.0
 AMBER_BELOW = 85.0
 COVERAGE_BELOW = 75.0
@@ -35,20 +36,15 @@ def _percent(part: float, whole: float) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def weights_by_status(findings: Iterable[Finding]) -> dict[str, int]:
-    """Sum of control weights per status."""
-    totals = {status.value: 0 for status in Status}
+def tally(findings: Iterable[Finding]) -> tuple[dict[str, int], dict[str, int]]:
+    """(number of controls, sum of control weights) per status, in one pass."""
+    counts = dict.fromkeys(STATUSES, 0)
+    weights = dict.fromkeys(STATUSES, 0)
     for finding in findings:
-        totals[finding.status.value] += finding.weight
-    return totals
-
-
-def counts_by_status(findings: Iterable[Finding]) -> dict[str, int]:
-    """Number of controls per status."""
-    totals = {status.value: 0 for status in Status}
-    for finding in findings:
-        totals[finding.status.value] += 1
-    return totals
+        status = finding.status.value
+        counts[status] += 1
+        weights[status] += WEIGHTS[finding.severity]
+    return counts, weights
 
 
 def score_value(weights: dict[str, int], waived_as_gap: bool = False) -> float | None:
@@ -95,8 +91,7 @@ def rate(
 def score_findings(findings: Iterable[Finding]) -> Score:
     """Everything scoring says about one scheme's findings."""
     items = list(findings)
-    weights = weights_by_status(items)
-    counts = counts_by_status(items)
+    counts, weights = tally(items)
     score = score_value(weights)
     coverage = coverage_value(counts)
     rating, reasons = rate(items, score, coverage)

@@ -3,15 +3,20 @@
 A check kind is a module with a ``Check`` subclass. It declares its parameters in
 ``PARAMS``; the catalog validates a control's ``register:`` entry against them when
 the checklist loads (every problem reported, with its line), then builds the check
-once. ``evaluate`` runs over a whole table column-wise and returns the rows that
-fail and the rows whose values are unknown; the engine groups them by scheme.
+once. A kind names the columns its ``test`` reads (``inputs``) and decides one row
+from those values: True (passes), False (fails) or None (cannot tell).
+
+Registers repeat values heavily (a few thousand distinct dates in a million rows), so
+``evaluate`` runs ``test`` once per distinct combination of input values and maps the
+verdicts back onto the rows in C; only the rows that do not pass are collected.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, ClassVar
 
 from youthscheme_audit.registers import Table
@@ -30,11 +35,14 @@ class Param:
 
 @dataclass
 class Outcome:
-    """Row indices (over the whole table) that fail, are unknown, or were considered."""
+    """Row indices (over the whole table) that fail or are unknown.
+
+    ``considered`` lists the rows the check looked at, or is None for every row.
+    """
 
     fail: list[int]
     unknown: list[int]
-    considered: list[int]
+    considered: list[int] | None
 
 
 @dataclass(frozen=True)
@@ -58,13 +66,18 @@ class RowFilter:
 
     def rows(self, table: Table) -> list[int]:
         """Indices of the rows this filter keeps."""
-        keep: Iterable[int] = range(table.nrows)
+        keep: list[int] | None = None
         for column, allowed in self.spec.items():
             values = table.columns.get(column)
             if values is None:
                 return []
-            keep = [i for i in keep if values[i] in allowed]
-        return list(keep)
+            # decide once per distinct value; Unknown is hashable and never allowed
+            ok = {v: v in allowed for v in set(values)}
+            if keep is None:
+                keep = [i for i, v in enumerate(values) if ok[v]]
+            else:
+                keep = [i for i in keep if ok[values[i]]]
+        return keep if keep is not None else list(range(table.nrows))
 
     def describe(self) -> str:
         """The filter in words, e.g. ``kind is offsite or residential``."""
@@ -74,6 +87,7 @@ class RowFilter:
         )
 
 
+@cache
 def label(table: str, column: str) -> str:
     """The human label of ``table.column`` (the column name if unknown)."""
     spec = TABLES.get(table)
@@ -120,9 +134,36 @@ class Check:
                 cols.update(value)
         return cols
 
-    def evaluate(self, table: Table, ctx: Context) -> Outcome:
-        """Classify every considered row of ``table``."""
+    def inputs(self) -> list[str]:
+        """The columns whose values ``test`` receives, in order."""
         raise NotImplementedError
+
+    def test(self, ctx: Context, *values: Any) -> bool | None:
+        """One row's verdict from its input values: pass, fail or None (cannot tell)."""
+        raise NotImplementedError
+
+    def evaluate(self, table: Table, ctx: Context) -> Outcome:
+        """Classify every considered row of ``table`` (see the module docstring)."""
+        rows = self.where.rows(table) if self.where.spec else None
+        columns = [table.columns[c] for c in self.inputs()]
+        if rows is None:
+            keys: Sequence[Any] = (
+                columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
+            )
+        elif len(columns) == 1:
+            keys = [columns[0][i] for i in rows]
+        else:
+            keys = [tuple(col[i] for col in columns) for i in rows]
+        if len(columns) == 1:
+            verdict = {k: self.test(ctx, k) for k in set(keys)}
+        else:
+            verdict = {k: self.test(ctx, *k) for k in set(keys)}
+        codes = list(map(verdict.__getitem__, keys))
+        bad = [n for n, code in enumerate(codes) if code is not True]
+        index = (lambda n: n) if rows is None else rows.__getitem__
+        fail = [index(n) for n in bad if codes[n] is False]
+        unknown = [index(n) for n in bad if codes[n] is None]
+        return Outcome(fail, unknown, rows)
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         """Why row ``index`` failed or is unknown: (column, value, threshold, message)."""
@@ -134,28 +175,9 @@ class Check:
 
     # helpers shared by the kinds -------------------------------------------------
 
-    def considered(self, table: Table) -> list[int]:
-        """The rows this check looks at after its ``where`` filter."""
-        return self.where.rows(table) if self.where.spec else list(range(table.nrows))
-
     def suffix(self) -> str:
         """`` (rows where ...)`` when the check is filtered."""
         return f" (rows where {self.where.describe()})" if self.where.spec else ""
-
-
-def classify(
-    rows: Sequence[int], test: Callable[[int], bool | None]
-) -> tuple[list[int], list[int]]:
-    """Split rows into (fail, unknown) by a test returning True (pass), False or None."""
-    fail: list[int] = []
-    unknown: list[int] = []
-    for i in rows:
-        result = test(i)
-        if result is None:
-            unknown.append(i)
-        elif not result:
-            fail.append(i)
-    return fail, unknown
 
 
 def validate_value(table: str, column: str, value: Any) -> str | None:

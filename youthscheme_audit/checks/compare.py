@@ -17,7 +17,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt, label
+from youthscheme_audit.checks.base import Check, Context, Param, fmt, label
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
 
@@ -61,19 +61,18 @@ class Compare(Check):
     def _rhs(self, table: Table, i: int) -> Any:
         return table.columns[self.right][i] if self.right else self.value
 
-    def _row(self, table: Table, i: int) -> bool | None:
-        left, right = table.columns[self.left][i], self._rhs(table, i)
+    def inputs(self) -> list[str]:
+        return [self.left, self.right] if self.right else [self.left]
+
+    def test(self, ctx: Context, *values: Any) -> bool | None:
+        left = values[0]
+        right = values[1] if self.right else self.value
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             return None
         try:
             return bool(self.op(left, right))
         except TypeError:
             return None
-
-    def evaluate(self, table: Table, ctx: Context) -> Outcome:
-        rows = self.considered(table)
-        fail, unknown = classify(rows, lambda i: self._row(table, i))
-        return Outcome(fail, unknown, rows)
 
     def _threshold(self, table: Table | None = None, i: int = 0) -> str:
         if self.right is None:

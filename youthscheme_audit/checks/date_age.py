@@ -19,9 +19,10 @@ Failing row:
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt, label
+from youthscheme_audit.checks.base import Check, Context, Param, fmt, label
 from youthscheme_audit.registers import Table
 
 LIMITS = ("max_years", "max_months", "max_days", "min_years", "not_expired")
@@ -67,6 +68,7 @@ class DateAge(Check):
             return ["not_expired takes the value true"]
         return []
 
+    @cache  # noqa: B019 - checks live as long as the catalog; few as-of dates
     def cutoff(self, as_of: dt.date) -> dt.date:
         """The boundary date for the limit as of ``as_of``."""
         if self.limit == "not_expired":
@@ -83,22 +85,19 @@ class DateAge(Check):
         known = [d for n in self.names if isinstance(d := table.columns[n][i], dt.date)]
         return max(known) if known else None
 
-    def _test(self, day: dt.date | None, cutoff: dt.date, as_of: dt.date) -> bool | None:
-        if day is None:
-            return None
-        if self.limit == "min_years":
-            return day <= cutoff
-        if self.limit != "not_expired" and day > as_of:
-            return None  # a date in the future cannot be trusted as recent evidence
-        return day >= cutoff
+    def inputs(self) -> list[str]:
+        return self.names
 
-    def evaluate(self, table: Table, ctx: Context) -> Outcome:
-        rows = self.considered(table)
-        cutoff = self.cutoff(ctx.as_of)
-        fail, unknown = classify(
-            rows, lambda i: self._test(self.newest(table, i), cutoff, ctx.as_of)
-        )
-        return Outcome(fail, unknown, rows)
+    def test(self, ctx: Context, *values: Any) -> bool | None:
+        known = [d for d in values if isinstance(d, dt.date)]
+        if not known:
+            return None
+        day = max(known)
+        if self.limit == "min_years":
+            return day <= self.cutoff(ctx.as_of)
+        if self.limit != "not_expired" and day > ctx.as_of:
+            return None  # a date in the future cannot be trusted as recent evidence
+        return day >= self.cutoff(ctx.as_of)
 
     def _label(self) -> str:
         return " or ".join(label(self.table, n) for n in self.names)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, label
+from youthscheme_audit.checks.base import Check, Context, Param, label
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
 
@@ -33,18 +33,13 @@ class NoMatch(Check):
         self.column: str = params["column"]
         self.pattern = re.compile(params["pattern"], re.IGNORECASE)
 
-    def evaluate(self, table: Table, ctx: Context) -> Outcome:
-        rows = self.considered(table)
-        values = table.columns[self.column]
+    def inputs(self) -> list[str]:
+        return [self.column]
 
-        def test(i: int) -> bool | None:
-            value = values[i]
-            if isinstance(value, Unknown):
-                return True
-            return self.pattern.search(str(value)) is None
-
-        fail, unknown = classify(rows, test)
-        return Outcome(fail, unknown, rows)
+    def test(self, ctx: Context, *values: Any) -> bool | None:
+        if isinstance(values[0], Unknown):
+            return True
+        return self.pattern.search(str(values[0])) is None
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         value = str(table.columns[self.column][index])

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Outcome, Param, RowFilter, fmt, label
+from youthscheme_audit.checks.base import Check, Context, Param, RowFilter, fmt, label
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
 
@@ -37,25 +37,17 @@ class NoRows(Check):
     def columns(self) -> set[str]:
         return super().columns() | set(self.match.spec)
 
-    def evaluate(self, table: Table, ctx: Context) -> Outcome:
-        rows = self.considered(table)
-        fail: list[int] = []
-        unknown: list[int] = []
-        cols = [(table.columns[c], allowed) for c, allowed in self.match.spec.items()]
-        for i in rows:
-            state: bool | None = True  # True: matches so far; None: maybe
-            for values, allowed in cols:
-                value = values[i]
-                if isinstance(value, Unknown):
-                    state = None
-                elif value not in allowed:
-                    state = False
-                    break
-            if state is True:
-                fail.append(i)
-            elif state is None:
-                unknown.append(i)
-        return Outcome(fail, unknown, rows)
+    def inputs(self) -> list[str]:
+        return list(self.match.spec)
+
+    def test(self, ctx: Context, *values: Any) -> bool | None:
+        maybe = False
+        for value, allowed in zip(values, self.match.spec.values(), strict=True):
+            if isinstance(value, Unknown):
+                maybe = True
+            elif value not in allowed:
+                return True  # this row does not match the forbidden pattern
+        return None if maybe else False
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         parts = []

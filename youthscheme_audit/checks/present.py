@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt, label
+from youthscheme_audit.checks.base import Check, Context, Param, fmt, label
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
 
@@ -30,20 +30,17 @@ class Present(Check):
         super().__init__(table, params)
         self.names: list[str] = list(params["columns"])
 
-    def _row(self, table: Table, i: int) -> bool | None:
+    def inputs(self) -> list[str]:
+        return self.names
+
+    def test(self, ctx: Context, *values: Any) -> bool | None:
         result: bool | None = True
-        for name in self.names:
-            value = table.columns[name][i]
+        for value in values:
             if isinstance(value, Unknown):
                 if value.problem is None:
                     return False
                 result = None
         return result
-
-    def evaluate(self, table: Table, ctx: Context) -> Outcome:
-        rows = self.considered(table)
-        fail, unknown = classify(rows, lambda i: self._row(table, i))
-        return Outcome(fail, unknown, rows)
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         for name in self.names:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify
+from youthscheme_audit.checks.base import Check, Context, Param
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
 
@@ -65,7 +65,11 @@ class Ratio(Check):
             low = max_age + 1
         return low, *self.bands[-1]
 
-    def _test(self, ctx: Context, scheme_id: Any, adults: Any, young: Any) -> bool | None:
+    def inputs(self) -> list[str]:
+        return ["scheme_id", self.adults, self.young]
+
+    def test(self, ctx: Context, *values: Any) -> bool | None:
+        scheme_id, adults, young = values
         if isinstance(adults, Unknown) or isinstance(young, Unknown):
             return None
         band = self.band(ctx, scheme_id)
@@ -74,14 +78,6 @@ class Ratio(Check):
         lenient = max(1, math.ceil(young / max(p for _, p in self.bands)))
         strict = max(1, math.ceil(young / min(p for _, p in self.bands)))
         return False if adults < lenient else (True if adults >= strict else None)
-
-    def evaluate(self, table: Table, ctx: Context) -> Outcome:
-        rows = self.considered(table)
-        adults, young, sid = (
-            table.columns[self.adults], table.columns[self.young], table.columns["scheme_id"],
-        )
-        fail, unknown = classify(rows, lambda i: self._test(ctx, sid[i], adults[i], young[i]))
-        return Outcome(fail, unknown, rows)
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         a, y = table.columns[self.adults][index], table.columns[self.young][index]

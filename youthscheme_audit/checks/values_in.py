@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Outcome, Param, classify, fmt, label
+from youthscheme_audit.checks.base import Check, Context, Param, fmt, label
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
 
@@ -41,18 +41,16 @@ class ValuesIn(Check):
             return ["give exactly one of 'allowed' or 'forbidden'"]
         return []
 
-    def _passes(self, value: Any) -> bool | None:
+    def inputs(self) -> list[str]:
+        return [self.column]
+
+    def test(self, ctx: Context, *values: Any) -> bool | None:
+        value = values[0]
         if isinstance(value, Unknown):
             return None
         if self.allowed is not None:
             return value in self.allowed
         return value not in self.forbidden
-
-    def evaluate(self, table: Table, ctx: Context) -> Outcome:
-        rows = self.considered(table)
-        values = table.columns[self.column]
-        fail, unknown = classify(rows, lambda i: self._passes(values[i]))
-        return Outcome(fail, unknown, rows)
 
     def _rule(self) -> str:
         name = label(self.table, self.column)
