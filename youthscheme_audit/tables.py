@@ -118,7 +118,7 @@ TABLES: dict[str, TableSpec] = {
                 _c("host_type", "host_type", "host setting", "host", "venue type", "setting",
                    "host setting", "host venue type"),
                 _c("host_name", "text", "host name", "venue", "school", "host venue",
-                   "venue name", "school name"),
+                   "venue name", "school name", "school venue", "school or venue"),
                 _c("force", "text", "force", "police force"),
                 _c("lead_name", "text", "scheme lead", "lead", "scheme lead name", "coordinator",
                    "unit lead", "leader"),

@@ -87,6 +87,18 @@ class RowFilter:
         )
 
 
+def shift(day: dt.date, years: int = 0, months: int = 0) -> dt.date:
+    """``day`` moved back by years and months (29 Feb falls back to 28 Feb)."""
+    month_index = day.year * 12 + (day.month - 1) - years * 12 - months
+    year, month = divmod(month_index, 12)
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, d)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - day 28 exists in every month
+
+
 @cache
 def label(table: str, column: str) -> str:
     """The human label of ``table.column`` (the column name if unknown)."""

@@ -4,6 +4,11 @@ Parameters: ``left`` (column), ``op`` (one of < <= > >= == !=), and either ``rig
 (column) or ``value`` (a number); optional ``where``. Works on dates and numbers.
 Either side unknown makes the row unverified.
 
+``recent_years: N`` (with a date ``right``) judges only rows whose right-hand date is
+within N years of the as-of date. Registers keep the *latest* DBS or training date, so
+for an adult who started long ago a later date is usually a renewal, not a late first
+check; for one who started within the renewal period it cannot be a renewal.
+
 Passing row (left dbs_issue_date, op <=, right start_date):
     person_id P-01, dbs_issue_date 2023-01-05, start_date 2023-02-01
 Failing row:
@@ -13,11 +18,12 @@ Failing row:
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Callable
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Param, fmt, label
+from youthscheme_audit.checks.base import Check, Context, Param, fmt, label, shift
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
 
@@ -38,6 +44,8 @@ class Compare(Check):
         "op": Param("text", doc="one of < <= > >= == !="),
         "right": Param("column", required=False, doc="the column on the right"),
         "value": Param("number", required=False, doc="or a fixed number on the right"),
+        "recent_years": Param("number", required=False,
+                              doc="only rows whose right-hand date is this recent"),
         "where": Param("filter", required=False, doc="only rows matching this"),
     }
 
@@ -47,6 +55,7 @@ class Compare(Check):
         self.right: str | None = params.get("right")
         self.value = params.get("value")
         self.op, self.op_words = OPS[params["op"]]
+        self.recent_years = params.get("recent_years")
 
     @classmethod
     def extra_problems(cls, params: dict[str, Any]) -> list[str]:
@@ -69,6 +78,10 @@ class Compare(Check):
         right = values[1] if self.right else self.value
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             return None
+        if self.recent_years is not None and isinstance(right, dt.date) and right < shift(
+            ctx.as_of, years=int(self.recent_years)
+        ):
+            return True  # too long ago to tell a late check from a renewal
         try:
             return bool(self.op(left, right))
         except TypeError:
@@ -83,10 +96,20 @@ class Compare(Check):
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         left = table.columns[self.left][index]
         threshold = self._threshold(table, index)
+        if isinstance(left, Unknown) or isinstance(self._rhs(table, index), Unknown):
+            return (
+                self.left, fmt(left), threshold,
+                f"{label(self.table, self.left)} is {fmt(left)}; cannot check it is {threshold}",
+            )
         return (
             self.left, fmt(left), threshold,
             f"{label(self.table, self.left)} {fmt(left)} is not {threshold}",
         )
 
     def describe(self) -> str:
-        return f"{label(self.table, self.left)} {self._threshold()}" + self.suffix()
+        recent = (
+            f" (rows whose {label(self.table, self.right)} is within "
+            f"{fmt(self.recent_years)} years)" if self.recent_years is not None and self.right
+            else ""
+        )
+        return f"{label(self.table, self.left)} {self._threshold()}{recent}" + self.suffix()

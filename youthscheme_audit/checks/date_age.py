@@ -22,22 +22,10 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Param, fmt, label
+from youthscheme_audit.checks.base import Check, Context, Param, fmt, label, shift
 from youthscheme_audit.registers import Table
 
 LIMITS = ("max_years", "max_months", "max_days", "min_years", "not_expired")
-
-
-def shift(day: dt.date, years: int = 0, months: int = 0) -> dt.date:
-    """``day`` moved back by years and months (29 Feb falls back to 28 Feb)."""
-    month_index = day.year * 12 + (day.month - 1) - years * 12 - months
-    year, month = divmod(month_index, 12)
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month + 1, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - day 28 exists in every month
 
 
 class DateAge(Check):
