@@ -68,16 +68,16 @@ def test_lint_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
     assert len(lines) >= 3
     pattern = re.compile(r"^.*governance\.yaml:\d+: GOV-0[12]: .+$")
     assert all(pattern.match(line) for line in lines), lines
-    assert any("severity 'severe' is not one of critical, high, medium, low" in l for l in lines)
-    assert any("duplicate id (also at" in l for l in lines)
-    assert any("unknown control key 'titel' (did you mean 'title'?)" in l for l in lines)
+    assert any("severity 'severe' is not one of critical, high, medium, low" in x for x in lines)
+    assert any("duplicate id (also at" in line for line in lines)
+    assert any("unknown control key 'titel' (did you mean 'title'?)" in line for line in lines)
     assert "problems found" in err
 
 
 def test_lint_points_at_the_right_line(tmp_path: Path) -> None:
     target = broken_copy(tmp_path)
     _, out, _ = run("lint", str(target))
-    line = next(l for l in out.splitlines() if "severe" in l)
+    line = next(x for x in out.splitlines() if "severe" in x)
     number = int(line.split(":")[1])
     assert "severity: severe" in (target / "governance.yaml").read_text().splitlines()[number - 1]
 

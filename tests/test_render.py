@@ -1,0 +1,503 @@
+"""Report renderers: exhaustive formats, escaping, CSV injection, the JSON schema, goldens.
+
+The golden reports in tests/golden/ are rendered from fixed report dicts: a self-assessment
+and a spot audit built from the answers files in tests/fixtures/render/ against the
+fixture checklists there (so adding bundled controls does not change them), and a
+synthetic batch. Rewrite them after an intended change with:
+
+    python -m pytest tests/test_render.py --regen-golden
+
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jsonschema
+import pytest
+from rich.console import Console
+
+from youthscheme_audit import cli
+from youthscheme_audit.catalog import Catalog, load_catalog
+from youthscheme_audit.engine import apply_waivers, base_finding
+from youthscheme_audit.models import Citation, DataIssue, Status, Waiver
+from youthscheme_audit.pipeline import answers_report
+from youthscheme_audit.render import Format, renderer
+from youthscheme_audit.render.common import safe_name
+from youthscheme_audit.render.csv_out import COLUMNS
+from youthscheme_audit.render.per_scheme import EXTENSIONS, write_per_scheme
+from youthscheme_audit.render.templating import md_escape, templates_dir
+from youthscheme_audit.render.terminal import (
+    LEAGUE_RICH_MAX,
+    print_league,
+    print_report,
+    render_plain,
+)
+from youthscheme_audit.report import build_report, report_dict, scheme_result
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures" / "render"
+GOLDEN = HERE / "golden"
+SCHEMA = HERE.parent / "youthscheme_audit" / "schema" / "report.schema.json"
+AS_OF = dt.date(2026, 11, 22)
+FIXED = {"generated_at": "2026-11-22T09:00:00+00:00", "tool_version": "TEST"}
+HOSTILE = '<script>alert(1)</script> "&<> [bold red]markup[/] \x1b[31m'
+# fields renderers branch on: closed vocabularies, left intact when making text hostile
+LOGIC_KEYS = {"kind", "status", "self_status", "severity", "rating", "as_of", "generated_at"}
+
+
+# --- building the fixed reports ---------------------------------------------------------
+
+
+def fixture_catalog() -> Catalog:
+    """The bundled profile and parameters with only the fixture controls."""
+    catalog, problems = load_catalog([FIXTURES / "checklists"])
+    assert not problems, problems
+    areas = tuple(a for a in catalog.areas if a.id.startswith("fixture_"))
+    ids = {cid for a in areas for cid in a.control_ids}
+    return dataclasses.replace(
+        catalog, areas=areas, controls={k: v for k, v in catalog.controls.items() if k in ids})
+
+
+WAIVERS = [
+    Waiver("TST-02", "S-007", "Re-vetting booked; <b>interim</b> supervision", "Supt J. Doe",
+           "2027-01-31"),
+    Waiver("TST-04", None, "Old waiver for the code of conduct", "Ch Insp X", "2026-01-01"),
+]
+
+
+def fixed(report: dict[str, Any], inputs: list[str]) -> dict[str, Any]:
+    """The report with its run-dependent fields replaced by fixed values."""
+    return {**report, **FIXED, "inputs": inputs}
+
+
+def answers_dict(name: str) -> dict[str, Any]:
+    """The report dict of a fixture answers file."""
+    report = answers_report(fixture_catalog(), FIXTURES / name, AS_OF, WAIVERS)
+    return fixed(report_dict(report), [name])
+
+
+def citations(n: int) -> tuple[Citation, ...]:
+    """``n`` register rows behind a DBS gap."""
+    return tuple(Citation(
+        "adults", 12 + i, f"P-{40 + i:04d}", "dbs_issue_date", "2019-03-02", "3 years",
+        f"adult P-{40 + i:04d} (row {12 + i}): DBS issued 2019-03-02 is 7.7 years before "
+        "2026-11-22; the limit is 3 years") for i in range(n))
+
+
+def synthetic_findings(catalog: Catalog, plan: dict[str, Status]) -> list[Any]:
+    """One finding per fixture control; controls not in ``plan`` are met."""
+    out = []
+    for control in catalog.ordered():
+        status = plan.get(control.id, Status.MET)
+        cites = citations(12 if control.id == "TST-01" else 2) if status is Status.GAP else ()
+        reason = {Status.GAP: f"{len(cites)} of 14 adults rows fail", Status.MET:
+                  "all 14 adults rows pass", Status.NOT_APPLICABLE: "applies to official "
+                  "VPC units only"}.get(status, f"register says {status.value}")
+        out.append(base_finding(control, status, reason, citations=cites,
+                                evidence=tuple(c.message for c in cites)))
+    return out
+
+
+def batch_dict() -> dict[str, Any]:
+    """A batch of four schemes covering every section, a waiver and data-quality issues."""
+    catalog = fixture_catalog()
+    official = {"scheme_type": "official"}
+    unofficial = {"scheme_type": "unofficial"}
+    riverside = synthetic_findings(catalog, {"TST-01": Status.GAP, "TST-03": Status.PARTIAL,
+                                             "TST-08": Status.GAP})
+    hill, expired = apply_waivers(
+        synthetic_findings(catalog, {"TST-02": Status.GAP, "TST-06": Status.NOT_APPLICABLE}),
+        WAIVERS + [Waiver("TST-02", "S-002", "Renewal in hand", "Supt A", "2027-03-31")],
+        "S-002", AS_OF)
+    unknown = synthetic_findings(catalog, {c: Status.UNVERIFIED for c in catalog.controls})
+    lower = synthetic_findings(catalog, {"TST-05": Status.PARTIAL})
+    schemes = [
+        scheme_result("S-001", "Riverside VPC", official, riverside),
+        scheme_result("S-002", "Hill Street <b>Club</b> & Friends", unofficial, hill, expired),
+        scheme_result("S-003", "No Answers Yet", unofficial, unknown),
+        scheme_result("s-001", "Lower-case Twin", official, lower),
+    ]
+    issues = [
+        DataIssue("adults", 14, "dbs_issue_date", "31/02/2020", "not a date", "S-001"),
+        DataIssue("schemes", 6, "age_min", "=cmd|' /C calc'!A0", "not a whole number", ""),
+    ]
+    report = build_report("batch", catalog, schemes, AS_OF, ["register.xlsx"], issues)
+    return fixed(report_dict(report), ["register.xlsx"])
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict[str, dict[str, Any]]:
+    return {"self": answers_dict("answers-self.yaml"), "spot": answers_dict("answers-spot.yaml"),
+            "batch": batch_dict()}
+
+
+def hostile(report: dict[str, Any]) -> dict[str, Any]:
+    """A copy with hostile text appended to every free-text value."""
+
+    def walk(node: Any, key: str = "") -> Any:
+        if isinstance(node, dict):
+            return {k: walk(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, key) for v in node]
+        if isinstance(node, str) and key not in LOGIC_KEYS:
+            return node + HOSTILE
+        return node
+
+    return walk(copy.deepcopy(report))
+
+
+def validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+# --- every format has a renderer ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_every_format_has_a_renderer(fmt: Format, reports: dict[str, Any]) -> None:
+    for report in reports.values():
+        text = renderer(fmt)(report)
+        assert isinstance(text, str) and text.strip()
+
+
+def test_cli_formats_are_exactly_the_format_enum() -> None:
+    assert sorted(cli.FORMATS) == sorted(f.value for f in Format)
+
+
+def test_every_format_has_a_per_scheme_extension() -> None:
+    assert set(EXTENSIONS) == set(Format)
+
+
+# --- escaping -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["self", "spot", "batch"])
+def test_html_escapes_everything(kind: str, reports: dict[str, Any]) -> None:
+    html = renderer(Format.HTML)(hostile(reports[kind]))
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&#34;&amp;&lt;&gt;" in html
+    assert "<b>" not in html
+
+
+def test_html_is_self_contained(reports: dict[str, Any]) -> None:
+    for report in reports.values():
+        html = renderer(Format.HTML)(report)
+        assert "<link" not in html and "<script" not in html and "@import" not in html
+        assert not re.search(r'\b(src|href)="(?!#)', html), "only in-page links"
+        assert "@media print" in html
+
+
+def test_html_league_links_to_every_scheme_section(reports: dict[str, Any]) -> None:
+    html = renderer(Format.HTML)(reports["batch"])
+    links = re.findall(r'href="#(scheme-[^"]+)"', html)
+    ids = re.findall(r'<section class="scheme[^"]*" id="([^"]+)"', html)
+    assert len(links) == 4 and sorted(links) == sorted(ids)
+    assert len(set(ids)) == 4, "S-001 and s-001 get different anchors"
+    assert html.index('id="league"') < html.index(f'id="{ids[0]}"')
+
+
+def test_markdown_neutralises_markup_links_html_and_pipes(reports: dict[str, Any]) -> None:
+    text = renderer(Format.MARKDOWN)(hostile(reports["batch"]))
+    assert "<script>" not in text and "<b>" not in text
+    assert r"\<script\>" in text
+    assert "[bold red]" not in text
+    for line in text.splitlines():
+        if line.startswith("| ") and "](#scheme-" in line:  # league rows: 11 columns
+            assert len(re.findall(r"(?<!\\)\|", line)) == 12, line
+
+
+def test_md_escape() -> None:
+    assert md_escape("a|b [x](y) <i> *s* `c` \\ & #1") == (
+        r"a\|b \[x\](y) \<i\> \*s\* \`c\` \\ \& \#1")
+    assert md_escape("not_applicable and _em_") == r"not_applicable and \_em\_"
+    assert md_escape("two\nlines") == "two lines"
+
+
+def test_terminal_prints_markup_and_escape_codes_as_text(reports: dict[str, Any]) -> None:
+    for kind in ("self", "spot", "batch"):
+        text = render_plain(hostile(reports[kind]))
+        assert "[bold red]markup[/]" in text
+        assert "\x1b" not in text
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+
+def test_csv_neutralises_formula_cells(reports: dict[str, Any]) -> None:
+    report = copy.deepcopy(reports["batch"])
+    scheme = report["schemes"][0]
+    scheme["scheme_name"] = "=1+2"
+    starts = ["=HYPERLINK(\"http://x\")", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR"]
+    for f, start in zip(scheme["findings"], starts, strict=False):
+        f["reason"] = start
+        f["evidence"] = [start, "ok"]
+    rows = list(csv.reader(io.StringIO(renderer(Format.CSV)(report))))
+    assert tuple(rows[0]) == COLUMNS
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    first = dict(zip(COLUMNS, rows[1], strict=True))
+    assert first["scheme_name"] == "'=1+2"
+    assert first["reason"] == "'=HYPERLINK(\"http://x\")"
+    assert first["evidence"] == "'=HYPERLINK(\"http://x\") | ok"
+
+
+def test_csv_lines_end_in_crlf(reports: dict[str, Any]) -> None:
+    text = renderer(Format.CSV)(reports["self"])
+    assert text.count("\r\n") == text.count("\n") == len(reports["self"]["schemes"][0]
+                                                         ["findings"]) + 1
+
+
+def test_csv_has_one_row_per_finding_and_no_data_quality(reports: dict[str, Any]) -> None:
+    report = reports["batch"]
+    text = renderer(Format.CSV)(report)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == sum(len(s["findings"]) for s in report["schemes"])
+    assert "31/02/2020" not in text and "calc" not in text
+    unscored = [r for r in rows if r["scheme_id"] == "S-003"]
+    assert unscored and all(r["score"] == "" for r in unscored)
+
+
+# --- JSON schema --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["self", "spot", "batch"])
+def test_json_validates_against_the_shipped_schema(kind: str, reports: dict[str, Any]) -> None:
+    data = json.loads(renderer(Format.JSON)(reports[kind]))
+    errors = [e.message for e in validator().iter_errors(data)]
+    assert not errors
+
+
+def test_schema_rejects_a_report_missing_required_fields(reports: dict[str, Any]) -> None:
+    data = copy.deepcopy(reports["self"])
+    del data["schemes"][0]["findings"][0]["remediation"]
+    data["schemes"][0]["rating"] = "purple"
+    assert len(list(validator().iter_errors(data))) == 2
+
+
+def test_schema_documents_every_field_the_report_emits(reports: dict[str, Any]) -> None:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    defs = schema["$defs"]
+
+    def documented(name: str) -> set[str]:
+        return set(defs[name]["properties"])
+
+    for report in reports.values():
+        assert set(report) <= set(schema["properties"])
+        for s in report["schemes"]:
+            assert set(s) <= documented("scheme"), set(s) - documented("scheme")
+            for f in s["findings"]:
+                assert set(f) <= documented("finding"), set(f) - documented("finding")
+            for d in s.get("divergences", []):
+                assert set(d) <= documented("divergence")
+            for a in s["areas"]:
+                assert set(a) <= documented("area")
+        for d in report["data_quality"]:
+            assert set(d) <= documented("data_issue")
+
+
+def test_schema_ships_inside_the_package() -> None:
+    from importlib import resources
+
+    packaged = resources.files("youthscheme_audit") / "schema" / "report.schema.json"
+    assert json.loads(packaged.read_text(encoding="utf-8"))["title"]
+
+
+# --- terminal -------------------------------------------------------------------------------
+
+
+def colour_console(width: int = 120) -> tuple[Console, io.StringIO]:
+    buffer = io.StringIO()
+    return Console(file=buffer, force_terminal=True, color_system="standard", width=width), buffer
+
+
+@pytest.mark.parametrize("kind", ["self", "spot", "batch"])
+def test_print_report_runs_in_colour(kind: str, reports: dict[str, Any]) -> None:
+    console, buffer = colour_console()
+    print_report(reports[kind], console)
+    out = buffer.getvalue()
+    assert "\x1b[" in out
+    assert reports[kind]["schemes"][0]["scheme_name"] in out
+    assert "Do" in out and "Source" in out
+
+
+def test_spot_report_shows_divergences_first(reports: dict[str, Any]) -> None:
+    text = render_plain(reports["spot"])
+    assert text.index("Divergences") < text.index("Rating") < text.index("By area")
+    assert "self-assessed 75.0" in text and "audited 42.9" in text
+    assert "overclaimed" in text
+    html = renderer(Format.HTML)(reports["spot"])
+    assert html.index("Divergences") < html.index("By area")
+
+
+def test_plain_report_has_the_sections_a_lead_needs(reports: dict[str, Any]) -> None:
+    text = render_plain(reports["self"])
+    for expected in ("Rating", "Score", "91.3   (75.0 without waivers)", "Coverage", "Formula",
+                     "weights met 20, partial 2, gap 1", "By area", "Gaps (1)", "Partly met (1)",
+                     "Waived gaps (1)", "Supt J. Doe", "2027-01-31", "Expired waivers (1)",
+                     "1 control unverified (TST-08)", "2 not applicable"):
+        assert expected in text, expected
+    assert max(len(line) for line in text.splitlines()) <= 100
+
+
+def test_plain_report_lists_the_first_rows_and_counts_the_rest(
+        reports: dict[str, Any]) -> None:
+    text = render_plain(reports["batch"])
+    assert "adult P-0049 (row 21)" in text and "adult P-0050" not in text
+    assert "... and 2 more rows" in text
+    assert "—" in text  # the unscored scheme
+
+
+def test_league_on_a_terminal_is_a_rich_table(reports: dict[str, Any]) -> None:
+    console, buffer = colour_console()
+    print_league(reports["batch"], console)
+    out = buffer.getvalue()
+    assert "\x1b[" in out and "Riverside VPC" in out
+    assert "1 data-quality issue" not in out and "2 data-quality issues" in out
+    assert "--format csv" in out
+
+
+def test_league_off_a_terminal_is_plain_text_worst_first(reports: dict[str, Any]) -> None:
+    buffer = io.StringIO()
+    print_league(reports["batch"], Console(file=buffer, width=80))
+    lines = buffer.getvalue().splitlines()
+    assert "\x1b" not in buffer.getvalue()
+    ranked = [line.split()[1] for line in lines[3:7]]
+    assert ranked == ["S-001", "S-003", "s-001", "S-002"]  # red, amber (no score), green 87.5, 100
+    assert lines[-1].startswith("2 data-quality issues")
+
+
+def test_huge_league_is_plain_even_on_a_terminal(reports: dict[str, Any]) -> None:
+    base = reports["batch"]
+    schemes = [{**s, "scheme_id": f"{s['scheme_id']}-{n}"}
+               for n in range(LEAGUE_RICH_MAX // 4 + 1) for s in base["schemes"]]
+    console, buffer = colour_console()
+    print_league({**base, "schemes": schemes}, console)
+    assert "\x1b[" not in buffer.getvalue()
+    assert len(buffer.getvalue().splitlines()) == len(schemes) + 4
+
+
+# --- per-scheme files -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_write_per_scheme(fmt: Format, tmp_path: Path, reports: dict[str, Any]) -> None:
+    out = tmp_path / "reports" / "nested"
+    index = write_per_scheme(reports["batch"], out, fmt.value)
+    files = sorted(p.name for p in out.iterdir())
+    ext = EXTENSIONS[fmt]
+    assert index.name == {"html": "index.html", "json": "index.json"}.get(fmt.value, "index.md")
+    assert sorted(files) == sorted(["S-001" + ext, "S-002" + ext, "S-003" + ext,
+                                    "s-001-2" + ext, index.name])
+    text = index.read_text(encoding="utf-8")
+    order = [text.index(name) for name in ("S-001" + ext, "S-003" + ext, "s-001-2" + ext,
+                                           "S-002" + ext)]
+    assert order == sorted(order), "worst first"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "no temporary files left"
+
+
+def test_per_scheme_json_reports_hold_one_scheme_and_its_issues(
+        tmp_path: Path, reports: dict[str, Any]) -> None:
+    write_per_scheme(reports["batch"], tmp_path, "json")
+    one = json.loads((tmp_path / "S-001.json").read_text(encoding="utf-8"))
+    assert [s["scheme_id"] for s in one["schemes"]] == ["S-001"]
+    assert [d["value"] for d in one["data_quality"]] == ["31/02/2020"]
+    assert one["summary"] == {"schemes": 1, "red": 1, "amber": 0, "green": 0,
+                              "data_quality_issues": 1}
+    assert not list(validator().iter_errors(one))
+    index = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
+    assert [r["file"] for r in index["schemes"]][0] == "S-001.json"
+    assert [d["value"] for d in index["data_quality"]] == ["=cmd|' /C calc'!A0"]
+
+
+def test_per_scheme_names_are_safe_and_stay_in_the_directory(
+        tmp_path: Path, reports: dict[str, Any]) -> None:
+    report = copy.deepcopy(reports["batch"])
+    for scheme, sid in zip(report["schemes"], ["../../evil", "CON", "index", "a/b\\c"],
+                           strict=True):
+        scheme["scheme_id"] = sid
+    out = tmp_path / "out"
+    write_per_scheme(report, out, "html")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "a_b_c.html", "evil.html", "index.html", "scheme_CON.html", "scheme_index.html"]
+
+
+def test_safe_name() -> None:
+    taken: set[str] = set()
+    assert safe_name("S-014", taken) == "S-014"
+    assert safe_name("s-014", taken) == "s-014-2"
+    assert safe_name("...", taken) == "scheme"
+    assert safe_name("nul", taken) == "scheme_nul"
+    assert safe_name("Ünïcode name!", taken) == "n_code_name"
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+def test_templates_are_found() -> None:
+    assert (templates_dir() / "report.html.j2").is_file()
+    assert (templates_dir() / "report.md.j2").is_file()
+
+
+def test_templates_are_strict(reports: dict[str, Any]) -> None:
+    broken = copy.deepcopy(reports["self"])
+    gap = next(f for f in broken["schemes"][0]["findings"] if f["status"] == "gap")
+    del gap["remediation"]  # only the templates read it
+    for fmt in (Format.HTML, Format.MARKDOWN):
+        with pytest.raises(jinja2.UndefinedError):
+            renderer(fmt)(broken)
+
+
+def test_unscored_scheme_shows_a_dash_everywhere(reports: dict[str, Any]) -> None:
+    one = {**reports["batch"], "schemes": [reports["batch"]["schemes"][2]]}
+    assert "<strong>—</strong>" in renderer(Format.HTML)(one)
+    assert "Score: **—**" in renderer(Format.MARKDOWN)(one)
+    assert "Score     —" in render_plain(one)
+
+
+# --- golden files ----------------------------------------------------------------------------
+
+GOLDEN_FORMATS = {"txt": Format.TERMINAL, "md": Format.MARKDOWN, "html": Format.HTML,
+                  "json": Format.JSON, "csv": Format.CSV}
+
+
+def check_golden(name: str, text: str, regen: bool) -> None:
+    path = GOLDEN / name
+    if regen:
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+        return
+    assert path.is_file(), f"{path} missing: run pytest with --regen-golden"
+    expected = path.read_text(encoding="utf-8")
+    # line endings are tested on their own; git may normalise them in a checkout
+    assert text.replace("\r\n", "\n") == expected.replace("\r\n", "\n"), (
+        f"{name} differs from the golden file: review the change, then --regen-golden")
+
+
+@pytest.mark.parametrize("ext", list(GOLDEN_FORMATS))
+@pytest.mark.parametrize("kind", ["self", "spot", "batch"])
+def test_golden(kind: str, ext: str, reports: dict[str, Any], regen_golden: bool) -> None:
+    text = renderer(GOLDEN_FORMATS[ext])(reports[kind])
+    check_golden(f"{kind}.{ext}", text, regen_golden)
+
+
+def test_golden_league(reports: dict[str, Any], regen_golden: bool) -> None:
+    buffer = io.StringIO()
+    print_league(reports["batch"], Console(file=buffer, width=100))
+    check_golden("batch-league.txt", buffer.getvalue(), regen_golden)

@@ -1,0 +1,94 @@
+"""Presentation helpers every renderer shares: labels, number formats, per-scheme views.
+
+These format and group what report.py computed; they never score anything.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+SEVERITIES = ("critical", "high", "medium", "low")
+STATUS_LABELS = {
+    "met": "met",
+    "partial": "partly met",
+    "gap": "gap",
+    "unverified": "unverified",
+    "not_applicable": "not applicable",
+    "waived": "waived",
+}
+DATA_QUALITY_HINT = (
+    "use --format csv, json or html, or -o DIR for per-scheme reports, to see every issue"
+)
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# names Windows refuses whatever the extension
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+             *(f"lpt{i}" for i in range(10))}
+
+
+def fmt_score(value: float | None) -> str:
+    """A score to one decimal place, or a dash when there is none."""
+    return "—" if value is None else f"{value:.1f}"
+
+
+def fmt_pct(value: float | None) -> str:
+    """A percentage to one decimal place, or a dash when there is none."""
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def status_label(status: str) -> str:
+    """How a status reads in a report."""
+    return STATUS_LABELS.get(status, status)
+
+
+def gap_counts(scheme: dict[str, Any]) -> dict[str, int]:
+    """Open (not waived) gaps per severity, worst first."""
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for f in scheme["findings"]:
+        if f["status"] == "gap":
+            counts[f["severity"]] = counts.get(f["severity"], 0) + 1
+    return counts
+
+
+def extra_evidence(finding: dict[str, Any]) -> list[str]:
+    """Evidence lines not already shown as a cited register row."""
+    cited = {c["message"] for c in finding.get("citations") or ()}
+    return [e for e in finding["evidence"] if e and e not in cited]
+
+
+def formula_numbers(scheme: dict[str, Any]) -> str:
+    """The weights behind a scheme's score, in the words of the formula."""
+    w = scheme["weights"]
+    scored = w["met"] + w["partial"] + w["gap"]
+    waived = f"; waived {w['waived']} left out" if w["waived"] else ""
+    if scheme["score"] is None:
+        return f"no control is met, partial or gap, so there is no score{waived}"
+    return (f"weights met {w['met']}, partial {w['partial']}, gap {w['gap']} "
+            f"(denominator {scored}){waived}: score = 100 x ({w['met']} + {w['partial']}/2) "
+            f"/ {scored} = {fmt_score(scheme['score'])}")
+
+
+def coverage_numbers(scheme: dict[str, Any]) -> str:
+    """The counts behind a scheme's coverage."""
+    c = scheme["counts"]
+    applicable = sum(c.values()) - c["not_applicable"]
+    return (f"{applicable - c['unverified']} of {applicable} applicable controls evidenced "
+            f"= {fmt_pct(scheme['coverage'])}")
+
+
+def safe_name(text: str, taken: set[str]) -> str:
+    """A file name stem for ``text``: portable characters, unique (case-insensitively)."""
+    stem = _UNSAFE.sub("_", text).strip("._")[:80] or "scheme"
+    if stem.lower() in _RESERVED or stem.lower() == "index":
+        stem = f"scheme_{stem}"
+    name, n = stem, 2
+    while name.lower() in taken:
+        name, n = f"{stem}-{n}", n + 1
+    taken.add(name.lower())
+    return name
+
+
+def anchors(schemes: list[dict[str, Any]]) -> list[str]:
+    """A unique, HTML-safe anchor per scheme, in the order given (ids may repeat)."""
+    taken: set[str] = set()
+    return ["scheme-" + safe_name(s["scheme_id"], taken) for s in schemes]
