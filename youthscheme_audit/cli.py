@@ -196,6 +196,105 @@ def lint(settings: Settings, paths: tuple[Path, ...], waivers: Path | None) -> N
     click.echo("no problems found", err=True)
 
 
+# --- walk ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--answers", "answers_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Answers file to write or resume (default: ./<scheme name>.answers.yaml; "
+                   "spot audits: <self>.audit.yaml).")
+@click.option("--scheme-name", help="The scheme's name (same as --set scheme_name=NAME).")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+              help="Preset a profile field, e.g. --set scheme_type=unofficial (repeatable).")
+@click.option("--assessor", help="Your name, recorded in the answers file.")
+@click.option("--review", is_flag=True,
+              help="Go through answered controls again; Enter keeps an answer.")
+@click.option("--mode", type=click.Choice(["self", "spot"]), default="self", show_default=True,
+              help="self: a scheme assesses itself; spot: an auditor checks a self-assessment.")
+@click.option("--self", "self_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Spot audits: the scheme's own answers file.")
+@click.option("--register", "registers", multiple=True, type=click.Path(path_type=Path),
+              help="Spot audits: register export to show evidence from (repeatable).")
+@click.option("--mapping", type=click.Path(path_type=Path), default=None,
+              help="Spot audits: YAML mapping of other register headers to canonical columns.")
+@click.option("--scheme-id", help="Spot audits: the scheme's id in the register "
+                                  "(default: the profile's scheme_id).")
+@click.option("--sample-seed", type=int, default=None,
+              help="Spot audits: the seed of the record sample you checked (recorded).")
+@as_of_option
+@click.pass_obj
+@user_errors
+def walk(settings: Settings, answers_path: Path | None, scheme_name: str | None,
+         sets: tuple[str, ...], assessor: str | None, review: bool, mode: str,
+         self_path: Path | None, registers: tuple[Path, ...], mapping: Path | None,
+         scheme_id: str | None, sample_seed: int | None, as_of: dt.datetime | None) -> None:
+    """Answer the checklists for one scheme, question by question, saving after each answer.
+
+    \b
+    Keys: y yes, n no, p partly, a not applicable, d don't know,
+          ? help and why it matters, b back, s save and stop.
+    Run the same command again to carry on where you stopped; --review to change answers.
+    When input is piped, each answer is one line (y, n, p, na, dk).
+
+    \b
+    Examples:
+      youthscheme-audit walk --scheme-name "Oak Lane Mini Police"
+      yes y | youthscheme-audit walk --answers a.yaml --set scheme_type=unofficial ...
+      youthscheme-audit walk --mode spot --self oak-lane.answers.yaml --register reg.xlsx
+    """
+    from youthscheme_audit import interview
+    from youthscheme_audit.models import Mode
+    from youthscheme_audit.prompter import Hangup, TerminalPrompter, hangup_raises
+
+    catalog = settings.catalog()
+    if mode == "self" and (self_path or registers or scheme_id or sample_seed is not None):
+        raise AuditError("--self, --register, --scheme-id and --sample-seed need --mode spot")
+    request = interview.WalkRequest(
+        answers_path=answers_path, presets=interview.parse_presets(catalog, sets, scheme_name),
+        assessor=assessor, review=review, as_of=as_of.date().isoformat() if as_of else "",
+        mode=Mode(mode), self_path=self_path, registers=registers, sample_seed=sample_seed)
+    prompter = TerminalPrompter(settings.console())
+    session = None
+    try:
+        with hangup_raises():
+            session = interview.open_walk(catalog, prompter, request)
+            if registers:
+                from youthscheme_audit.pipeline import register_evidence, resolve_as_of
+
+                sid = scheme_id or session.answers.profile.get("scheme_id")
+                if not sid:
+                    raise AuditError("the profile has no scheme_id: give --scheme-id ID to "
+                                     "find the scheme in the register")
+                session.evidence = register_evidence(
+                    catalog, list(registers), str(sid),
+                    resolve_as_of(day(as_of), session.answers), mapping)
+            outcome = session.run()
+    except KeyboardInterrupt:
+        prompter.show()
+        prompter.show(session.stop_message("Interrupted") if session is not None
+                      else "Interrupted: nothing saved yet.", "hint")
+        sys.exit(130)
+    except Hangup:
+        sys.exit(129)  # the terminal is gone; every answer given is already saved
+    if not outcome.finished:
+        why = "Input ended" if outcome.status == "input_ended" else "Stopped"
+        prompter.show()
+        prompter.show(session.stop_message(why), "ok")
+        return
+    from youthscheme_audit.pipeline import answers_report
+    from youthscheme_audit.render import Format, renderer
+    from youthscheme_audit.render.terminal import print_report
+    from youthscheme_audit.report import report_dict
+    from youthscheme_audit.yamlio import atomic_write
+
+    data = report_dict(answers_report(catalog, session.path, day(as_of)))
+    prompter.show()
+    print_report(data, settings.console())
+    html = session.path.with_suffix(".html")
+    atomic_write(html, renderer(Format.HTML)(data))
+    prompter.show(f"HTML report: {html}", "ok")
+
+
 # --- report and score ---------------------------------------------------------------
 
 
@@ -338,3 +437,134 @@ class progress_bar:  # noqa: N801 - used as a context manager like a function
     def __exit__(self, *exc: object) -> None:
         if self.progress is not None:
             self.progress.stop()
+
+
+# --- sample and compare -------------------------------------------------------------------
+
+
+def write_text(text: str, output: Path | None) -> None:
+    """``text`` to ``output`` (atomically, then a 'wrote' line on stderr) or standard output."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from youthscheme_audit.yamlio import atomic_write
+
+    atomic_write(output, text)
+    click.echo(f"wrote {output}", err=True)
+
+
+def print_or_write(settings: Settings, draw: Callable[[Any], None], output: Path | None) -> None:
+    """Rich output on the terminal, or the same rendered as plain text into ``output``."""
+    if output is None:
+        draw(settings.console())
+        return
+    from io import StringIO
+
+    from rich.console import Console
+
+    buffer = StringIO()
+    draw(Console(file=buffer, no_color=True, highlight=False, width=160, soft_wrap=False))
+    write_text(buffer.getvalue(), output)
+
+
+@main.command()
+@click.argument("register", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--scheme", "scheme_id", required=True, help="The scheme_id to sample.")
+@click.option("--size", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Records in the sample; flagged records are always added, even beyond it.")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Random seed; the same seed gives the same sample (default: a new one).")
+@click.option("--table", type=click.Choice(["adults", "activities"]), default="adults",
+              show_default=True, help="Which records to sample.")
+@click.option("--mapping", type=click.Path(path_type=Path), default=None,
+              help="YAML mapping of other header names to canonical columns.")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "csv", "markdown"]),
+              default="terminal", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.option("--show-names", is_flag=True, help="Name adults (default: person_id only).")
+@as_of_option
+@click.pass_obj
+@user_errors
+def sample(settings: Settings, register: tuple[Path, ...], scheme_id: str, size: int,
+           seed: int | None, table: str, mapping: Path | None, fmt: str, output: Path | None,
+           show_names: bool, as_of: dt.datetime | None) -> None:
+    """Pick a reproducible random sample of one scheme's records to verify by hand.
+
+    Every record a register check flags for the scheme (a gap or an unverified
+    finding) is always in the sample; the rest is drawn at random up to --size.
+    The seed is printed and recorded in the output: the same seed, register and
+    --as-of give the same sample.
+
+    \b
+    Example:
+      youthscheme-audit sample register/*.csv --scheme VPC-014 --size 12 --seed 48213
+      youthscheme-audit sample register.xlsx --scheme VPC-014 --table activities \\
+          --format csv -o sample.csv
+    """
+    import secrets
+
+    from youthscheme_audit.pipeline import resolve_as_of
+    from youthscheme_audit.registers import read_register
+    from youthscheme_audit.sampling import (
+        render_csv,
+        render_markdown,
+        render_terminal,
+        select_sample,
+    )
+
+    catalog = settings.catalog()
+    chosen = seed if seed is not None else secrets.randbelow(10**6)
+    data = read_register(list(register), mapping)
+    result = select_sample(catalog, data, scheme_id, table, size, chosen,
+                           resolve_as_of(day(as_of)), show_names)
+    if fmt == "csv":
+        write_text(render_csv(result), output)
+    elif fmt == "markdown":
+        write_text(render_markdown(result), output)
+    else:
+        print_or_write(settings, lambda console: render_terminal(result, console), output)
+    if fmt != "terminal" or output is not None:  # the terminal view prints it itself
+        click.echo(result.rerun_hint, err=True)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.option("--fail-on-regression", is_flag=True,
+              help="Exit 1 if any scheme has a new gap or a control that got worse.")
+@click.pass_obj
+@user_errors
+def compare(settings: Settings, old: Path, new: Path, fmt: str, output: Path | None,
+            fail_on_regression: bool) -> None:
+    """Show what changed between two JSON results of report or score.
+
+    Schemes are matched by scheme_id: score and rating before and after, new gaps,
+    resolved gaps, controls that regressed or improved, and schemes added or removed.
+
+    \b
+    Example:
+      youthscheme-audit score q1/*.csv --format json -o q1.json
+      youthscheme-audit score q2/*.csv --format json -o q2.json
+      youthscheme-audit compare q1.json q2.json --fail-on-regression
+    """
+    from youthscheme_audit.compare import (
+        compare_results,
+        has_regression,
+        load_result,
+        render_json,
+        render_terminal,
+    )
+
+    before, after = load_result(old), load_result(new)
+    result = compare_results(before, after, str(old), str(new))
+    if fmt == "json":
+        write_text(render_json(result), output)
+    else:
+        print_or_write(settings, lambda console: render_terminal(result, console), output)
+    if fail_on_regression and has_regression(result):
+        sys.exit(ExitCode.FINDINGS)
