@@ -7,6 +7,7 @@ No rule logic lives here. Heavy modules are imported inside the commands so that
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -83,7 +84,8 @@ def as_of_option(func: F) -> F:
 
 
 def output_options(func: F) -> F:
-    func = click.option("-o", "--output", type=click.Path(dir_okay=True, path_type=Path),
+    # a str, not a Path: a trailing slash (score -o reports/) asks for a directory
+    func = click.option("-o", "--output", type=click.Path(dir_okay=True, path_type=str),
                         help="Write to this file instead of standard output.")(func)
     func = click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal",
                         show_default=True, help="Output format.")(func)
@@ -316,13 +318,9 @@ def emit(settings: Settings, data: dict[str, Any], fmt: str, output: Path | None
         print_report(data, settings.console())
         return
     text = renderer(Format(fmt))(data)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    from youthscheme_audit.yamlio import atomic_write
-
-    atomic_write(output, text)
-    click.echo(f"wrote {output}", err=True)
+    if fmt == "csv" and output is not None:
+        text = "\ufeff" + text  # the byte-order mark tells Excel the file is UTF-8
+    write_text(text, output)
 
 
 def exit_for(data: dict[str, Any], fail_on: str | None) -> None:
@@ -343,7 +341,7 @@ def exit_for(data: dict[str, Any], fail_on: str | None) -> None:
 @click.pass_obj
 @user_errors
 def report(settings: Settings, answers: Path, as_of: dt.datetime | None, fmt: str,
-           output: Path | None, fail_on: str | None, waivers: Path | None) -> None:
+           output: str | None, fail_on: str | None, waivers: Path | None) -> None:
     """Render a gap report from an answers file (written by walk or by hand).
 
     \b
@@ -357,7 +355,7 @@ def report(settings: Settings, answers: Path, as_of: dt.datetime | None, fmt: st
     catalog = settings.catalog()
     waiver_list = load_waiver_file(settings, waivers)
     data = report_dict(answers_report(catalog, answers, day(as_of), waiver_list))
-    emit(settings, data, fmt, output)
+    emit(settings, data, fmt, Path(output) if output else None)
     exit_for(data, fail_on)
 
 
@@ -371,7 +369,7 @@ def report(settings: Settings, answers: Path, as_of: dt.datetime | None, fmt: st
 @click.pass_obj
 @user_errors
 def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
-          show_names: bool, as_of: dt.datetime | None, fmt: str, output: Path | None,
+          show_names: bool, as_of: dt.datetime | None, fmt: str, output: str | None,
           fail_on: str | None, waivers: Path | None) -> None:
     """Score every scheme in an exported register (one XLSX, or CSV files per table).
 
@@ -388,17 +386,20 @@ def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
 
     catalog = settings.catalog()
     waiver_list = load_waiver_file(settings, waivers)
+    target = Path(output) if output else None
+    as_dir = output is not None and (Path(output).is_dir() or output.endswith(("/", os.sep)))
+    league_only = fmt == "terminal" and target is None  # needs scores, not cited rows
     with progress_bar(settings) as tick:
         result = score_register(catalog, list(register), mapping, day(as_of), waiver_list,
-                                show_names, tick)
+                                show_names, tick, cite=not league_only)
     data = report_dict(result)
-    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
+    if target is not None and as_dir:
         from youthscheme_audit.render.per_scheme import write_per_scheme
 
-        index = write_per_scheme(data, output, fmt)
+        index = write_per_scheme(data, target, fmt)
         click.echo(f"wrote {len(data['schemes'])} scheme reports and {index}", err=True)
     else:
-        emit_league(settings, data, fmt, output)
+        emit_league(settings, data, fmt, target)
     exit_for(data, fail_on)
 
 

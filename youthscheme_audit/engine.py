@@ -22,10 +22,10 @@ from youthscheme_audit.values import Unknown
 from youthscheme_audit.waivers import for_scheme, in_date
 
 MAX_CITATIONS = 50  # per check and scheme; the reason says how many more there were
-TYPE_WORDS = {
-    SchemeType.OFFICIAL: "official VPC units",
-    SchemeType.UNOFFICIAL: "unofficial schemes",
-    SchemeType.FORCE: "whole-force assessments",
+TYPE_WORDS = {  # (plural, singular with article)
+    SchemeType.OFFICIAL: ("official VPC units", "an official VPC unit"),
+    SchemeType.UNOFFICIAL: ("unofficial schemes", "an unofficial scheme"),
+    SchemeType.FORCE: ("whole-force assessments", "a whole-force assessment"),
 }
 
 
@@ -36,8 +36,8 @@ def not_applicable_reason(control: Control, profile: dict[str, Any]) -> str | No
         if not control.applies_to & {SchemeType.OFFICIAL, SchemeType.UNOFFICIAL}:
             return "applies to whole-force assessments only"
     elif scheme_type not in control.applies_to:
-        kinds = " and ".join(TYPE_WORDS[t] for t in SchemeType if t in control.applies_to)
-        return f"applies to {kinds} only; this is {TYPE_WORDS[SchemeType(scheme_type)][:-1]}"
+        kinds = " and ".join(TYPE_WORDS[t][0] for t in SchemeType if t in control.applies_to)
+        return f"applies to {kinds} only; this is {TYPE_WORDS[SchemeType(scheme_type)][1]}"
     for condition in control.when:
         if condition.holds(profile) is False:
             shown = profile.get(condition.field)
