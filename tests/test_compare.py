@@ -200,7 +200,7 @@ def test_report_compared_with_a_register_score(tmp_path: Path, quarters: tuple[P
     result = compare_json(before, quarters[0])
     # a batch result is never paired by position: different ids are added and removed
     assert result["schemes"] == []
-    assert result["removed"] == ["Oakfield Primary Police Cadets"]
+    assert result["removed"] == ["oakfield-primary-police-cadets"]
     assert result["added"] == ["S1", "S2", "S3"]
 
 

@@ -7,6 +7,7 @@ Loading checks every value and names the file, the line and what is allowed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,11 @@ ALIASES = {
     "dont_know": Answer.UNKNOWN,
 }
 ALLOWED = ", ".join(a.value for a in Answer)
+
+
+def slug(name: str) -> str:
+    """A file-name-safe scheme name: "St Mary's Mini Police" -> 'st-mary-s-mini-police'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "scheme"
 
 
 def now() -> str:

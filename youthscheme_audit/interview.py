@@ -14,13 +14,19 @@ question: a script must never loop on a re-prompt.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from youthscheme_audit.answers import AnswerRecord, AnswersFile, load_answers, now, parse_answer
+from youthscheme_audit.answers import (
+    AnswerRecord,
+    AnswersFile,
+    load_answers,
+    now,
+    parse_answer,
+    slug,
+)
 from youthscheme_audit.catalog import Catalog, Control, ProfileField, parse_profile_value
 from youthscheme_audit.engine import not_applicable_reason
 from youthscheme_audit.errors import AnswersError, AuditError
@@ -109,11 +115,6 @@ def read_action(text: str) -> Answer | str | None:
         return parse_answer(text)
     except AnswersError:
         return None
-
-
-def slug(name: str) -> str:
-    """A file-name-safe scheme name: "St Mary's Mini Police" -> 'st-mary-s-mini-police'."""
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "scheme"
 
 
 def default_answers_path(scheme_name: str) -> Path:

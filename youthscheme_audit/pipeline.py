@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from youthscheme_audit.answers import AnswersFile, load_answers
+from youthscheme_audit.answers import AnswersFile, load_answers, slug
 from youthscheme_audit.catalog import Catalog
 from youthscheme_audit.engine import (
     RegisterEvaluator,
@@ -34,9 +34,9 @@ def resolve_as_of(given: dt.date | None, answers: AnswersFile | None = None) -> 
 
 
 def scheme_label(answers: AnswersFile, path: Path) -> tuple[str, str]:
-    """(scheme_id, scheme_name) for an answers file, falling back to the file name."""
-    name = answers.profile.get("scheme_name") or path.stem
-    return str(answers.profile.get("scheme_id") or name), str(name)
+    """(scheme_id, scheme_name) for an answers file; without an id, a slug of the name."""
+    name = str(answers.profile.get("scheme_name") or path.stem)
+    return str(answers.profile.get("scheme_id") or slug(name)), name
 
 
 def answers_result(
