@@ -327,11 +327,9 @@ def exit_for(data: dict[str, Any], fail_on: str | None) -> None:
     """Exit 1 when --fail-on names a severity and a gap at or above it remains."""
     if fail_on is None:
         return
-    worst = SEVERITIES.index(fail_on)
-    for scheme in data["schemes"]:
-        for f in scheme["findings"]:
-            if f["status"] == "gap" and SEVERITIES.index(f["severity"]) <= worst:
-                sys.exit(ExitCode.FINDINGS)
+    at_or_above = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+    if any(scheme["open_gaps"][s] for scheme in data["schemes"] for s in at_or_above):
+        sys.exit(ExitCode.FINDINGS)
 
 
 @main.command()
@@ -392,7 +390,7 @@ def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
     with progress_bar(settings) as tick:
         result = score_register(catalog, list(register), mapping, day(as_of), waiver_list,
                                 show_names, tick, cite=not league_only)
-    data = report_dict(result)
+    data = report_dict(result, detail=not league_only)
     if target is not None and as_dir:
         from youthscheme_audit.render.per_scheme import write_per_scheme
 

@@ -97,6 +97,8 @@ def apply_waivers(
 ) -> tuple[list[Finding], list[Waiver]]:
     """Turn gaps covered by an in-date waiver into ``waived``; also return expired waivers."""
     relevant = for_scheme(waivers, scheme_id)
+    if not relevant:
+        return list(findings), []
     by_control = {w.control_id: w for w in relevant if in_date(w, as_of)}
     expired = [w for w in relevant if not in_date(w, as_of)]
     out = []
@@ -158,6 +160,9 @@ def _known(value: Any) -> Any:
     return None if isinstance(value, Unknown) else value
 
 
+Judgement = tuple[Status, str, list[Citation]]  # one check's verdict for one scheme
+
+
 @dataclass
 class _CheckRun:
     """One register check run once over its whole table, grouped by scheme."""
@@ -169,6 +174,19 @@ class _CheckRun:
     unknown: dict[Any, list[int]]
     considered: Counter[Any]
     rows: Counter[Any]
+
+    def __post_init__(self) -> None:
+        # the rule in words, and the reasons that do not depend on the scheme: built once
+        rule = self.check.describe()
+        table = self.check.table
+        self.rule = rule
+        self.empty: Judgement = (
+            (Status.MET, f"no {table} rows for this scheme: {rule}", [])
+            if self.check.EMPTY_MEANS_MET
+            else (Status.UNVERIFIED, f"no {table} rows for this scheme", [])
+        )
+        self.none_apply: Judgement = (Status.MET, f"no {table} rows this applies to: {rule}", [])
+        self.all_pass: Judgement = (Status.MET, f"every {table} row passes: {rule}", [])
 
 
 class RegisterEvaluator:
@@ -262,6 +280,13 @@ class RegisterEvaluator:
         return found
 
     def _finding(self, control: Control, scheme_id: str) -> Finding:
+        runs = self.runs[control.id]
+        if len(runs) == 1:  # most controls have one check: no combining needed
+            status, reason, cited = self._judge(runs[0], scheme_id)
+            if not cited:
+                return self._shared_finding(control, status, reason)
+            return base_finding(control, status, reason, citations=tuple(cited),
+                                evidence=tuple(c.message for c in cited))
         statuses: list[Status] = []
         reasons: list[str] = []
         citations: list[Citation] = []
@@ -281,30 +306,25 @@ class RegisterEvaluator:
             evidence=tuple(c.message for c in citations),
         )
 
-    def _judge(self, run: _CheckRun, scheme_id: str) -> tuple[Status, str, list[Citation]]:
-        check = run.check
+    def _judge(self, run: _CheckRun, scheme_id: str) -> Judgement:
         if run.missing:
             return Status.UNVERIFIED, run.missing, []
-        total = run.rows.get(scheme_id, 0)
-        table = check.table
-        if total == 0:
-            if check.EMPTY_MEANS_MET:
-                return Status.MET, f"no {table} rows for this scheme: {check.describe()}", []
-            return Status.UNVERIFIED, f"no {table} rows for this scheme", []
+        if scheme_id not in run.rows:
+            return run.empty
+        fail = run.fail.get(scheme_id)
+        unknown = run.unknown.get(scheme_id)
+        if not fail and not unknown:
+            return run.all_pass if scheme_id in run.considered else run.none_apply
         considered = run.considered.get(scheme_id, 0)
-        fail = run.fail.get(scheme_id, [])
-        unknown = run.unknown.get(scheme_id, [])
+        table = run.check.table
         if fail:
             more = f" (first {MAX_CITATIONS} listed)" if len(fail) > MAX_CITATIONS else ""
             return (Status.GAP, f"{len(fail)} of {considered} {table} rows fail: "
-                    f"{check.describe()}{more}", self._cite(run, fail))
-        if unknown:
-            more = f" (first {MAX_CITATIONS} listed)" if len(unknown) > MAX_CITATIONS else ""
-            return (Status.UNVERIFIED, f"{len(unknown)} of {considered} {table} rows cannot "
-                    f"be checked: {check.describe()}{more}", self._cite(run, unknown))
-        if considered == 0:
-            return Status.MET, f"no {table} rows this applies to: {check.describe()}", []
-        return Status.MET, f"every {table} row passes: {check.describe()}", []
+                    f"{run.rule}{more}", self._cite(run, fail))
+        assert unknown is not None
+        more = f" (first {MAX_CITATIONS} listed)" if len(unknown) > MAX_CITATIONS else ""
+        return (Status.UNVERIFIED, f"{len(unknown)} of {considered} {table} rows cannot "
+                f"be checked: {run.rule}{more}", self._cite(run, unknown))
 
     def _cite(self, run: _CheckRun, rows: list[int]) -> list[Citation]:
         if not self.cite:

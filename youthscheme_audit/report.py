@@ -159,26 +159,41 @@ def divergences(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     return out
 
 
-def scheme_dict(r: SchemeResult) -> dict[str, Any]:
-    """One scheme's result as plain data."""
+def open_gaps(findings: Iterable[Finding]) -> dict[str, int]:
+    """Gaps still open (not waived) per severity, worst first."""
+    counts = {s.value: 0 for s in Severity}
+    for f in findings:
+        if f.status is Status.GAP:
+            counts[f.severity.value] += 1
+    return counts
+
+
+def scheme_dict(r: SchemeResult, detail: bool = True) -> dict[str, Any]:
+    """One scheme's result as plain data; ``detail=False`` leaves out findings and areas."""
     out: dict[str, Any] = {
         "scheme_id": r.scheme_id,
         "scheme_name": r.scheme_name,
         "scheme_type": r.scheme_type,
         "profile": dict(r.profile),
         **score_dict(r.score),
-        "areas": area_rows(r.findings),
-        "findings": [finding_dict(f) for f in r.findings],
+        "open_gaps": open_gaps(r.findings),
         "expired_waivers": [w.as_dict() for w in r.expired_waivers],
     }
+    if not detail:
+        return out
+    out["areas"] = area_rows(r.findings)
+    out["findings"] = [finding_dict(f) for f in r.findings]
     if r.self_score is not None:
         out["self_score"] = score_dict(r.self_score)
         out["divergences"] = divergences(r.findings)
     return out
 
 
-def report_dict(report: Report) -> dict[str, Any]:
-    """The whole report as plain data: the JSON result and the input of every renderer."""
+def report_dict(report: Report, detail: bool = True) -> dict[str, Any]:
+    """The whole report as plain data: the JSON result and the input of every renderer.
+
+    ``detail=False`` gives each scheme's summary only, for a league table of thousands.
+    """
     ratings = {"red": 0, "amber": 0, "green": 0}
     for s in report.schemes:
         ratings[s.score.rating.value] += 1
@@ -193,7 +208,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "meta": dict(report.meta),
         "summary": {"schemes": len(report.schemes), **ratings,
                     "data_quality_issues": len(report.data_quality)},
-        "schemes": [scheme_dict(s) for s in report.schemes],
+        "schemes": [scheme_dict(s, detail) for s in report.schemes],
         "data_quality": [d.as_dict() for d in report.data_quality],
     }
 

@@ -41,7 +41,7 @@ def tally(findings: Iterable[Finding]) -> tuple[dict[str, int], dict[str, int]]:
     counts = dict.fromkeys(STATUSES, 0)
     weights = dict.fromkeys(STATUSES, 0)
     for finding in findings:
-        status = finding.status.value
+        status = finding.status  # a str enum: the same key as its value, without the lookup
         counts[status] += 1
         weights[status] += WEIGHTS[finding.severity]
     return counts, weights

@@ -157,20 +157,10 @@ class Check:
     def evaluate(self, table: Table, ctx: Context) -> Outcome:
         """Classify every considered row of ``table`` (see the module docstring)."""
         rows = self.where.rows(table) if self.where.spec else None
-        columns = [table.columns[c] for c in self.inputs()]
-        if rows is None:
-            keys: Sequence[Any] = (
-                columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
-            )
-        elif len(columns) == 1:
-            keys = [columns[0][i] for i in rows]
-        else:
-            keys = [tuple(col[i] for col in columns) for i in rows]
-        if len(columns) == 1:
-            verdict = {k: self.test(ctx, k) for k in set(keys)}
-        else:
-            verdict = {k: self.test(ctx, *k) for k in set(keys)}
-        codes = list(map(verdict.__getitem__, keys))
+        columns: list[Sequence[Any]] = [table.columns[c] for c in self.inputs()]
+        if rows is not None:
+            columns = [[col[i] for i in rows] for col in columns]
+        codes = self.verdicts(columns, ctx)
         bad = [n for n, code in enumerate(codes) if code is not True]
         index = (lambda n: n) if rows is None else rows.__getitem__
         fail = [index(n) for n in bad if codes[n] is False]
@@ -184,6 +174,16 @@ class Check:
     def describe(self) -> str:
         """The rule in words, for 'met' findings and documentation."""
         raise NotImplementedError
+
+    def verdicts(self, columns: list[Sequence[Any]], ctx: Context) -> list[bool | None]:
+        """One verdict per row of the input columns: ``test`` once per distinct combination."""
+        if len(columns) == 1:
+            keys: Sequence[Any] = columns[0]
+            verdict = {k: self.test(ctx, k) for k in set(keys)}
+        else:
+            keys = list(zip(*columns, strict=True))
+            verdict = {k: self.test(ctx, *k) for k in set(keys)}
+        return list(map(verdict.__getitem__, keys))
 
     # helpers shared by the kinds -------------------------------------------------
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from youthscheme_audit.checks.base import Check, Context, Param, fmt, label, shift
@@ -72,6 +72,22 @@ class Compare(Check):
 
     def inputs(self) -> list[str]:
         return [self.left, self.right] if self.right else [self.left]
+
+    def verdicts(self, columns: list[Sequence[Any]], ctx: Context) -> list[bool | None]:
+        """Two columns rarely repeat as pairs: compare row by row in one comprehension."""
+        if len(columns) == 1:
+            return super().verdicts(columns, ctx)
+        op = self.op
+        since = (
+            shift(ctx.as_of, years=int(self.recent_years))
+            if self.recent_years is not None else None
+        )
+        return [
+            None if left.__class__ is Unknown or right.__class__ is Unknown
+            else True if since is not None and right.__class__ is dt.date and right < since
+            else op(left, right)
+            for left, right in zip(columns[0], columns[1], strict=True)
+        ]
 
     def test(self, ctx: Context, *values: Any) -> bool | None:
         left = values[0]

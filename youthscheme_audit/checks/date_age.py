@@ -19,6 +19,7 @@ Failing row:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -75,6 +76,17 @@ class DateAge(Check):
 
     def inputs(self) -> list[str]:
         return self.names
+
+    def verdicts(self, columns: list[Sequence[Any]], ctx: Context) -> list[bool | None]:
+        """Fold the columns into each row's newest date, then judge each distinct date once."""
+        newest = columns[0]
+        date = dt.date
+        for other in columns[1:]:
+            newest = [
+                b if b.__class__ is date and (a.__class__ is not date or b > a) else a
+                for a, b in zip(newest, other, strict=True)
+            ]
+        return super().verdicts([newest], ctx)
 
     def test(self, ctx: Context, *values: Any) -> bool | None:
         known = [d for d in values if isinstance(d, dt.date)]
