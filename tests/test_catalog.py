@@ -199,3 +199,34 @@ def test_broken_override_dir_refuses_other_commands_with_exit_two(tmp_path: Path
     assert code == 2
     assert "vetting.yaml:" in err and "severity 'meh'" in err
     assert err.count("\n") == 1
+
+
+BAD_LITERALS = """\
+checklist: local
+controls:
+  - id: LOC-05
+    title: Bad literals
+    question: Is it?
+    severity: low
+    applies_to: [official]
+    when: {host_type: castle, offsite_activities: maybe}
+    why: w
+    evidence: e
+    remediation: r
+    sources: [local policy]
+    register:
+      - kind: values_in
+        table: activities
+        column: teacher_present
+        allowed: [true]
+        where: {kind: picnic}
+"""
+
+
+def test_lint_checks_literals_against_vocabularies(tmp_path: Path) -> None:
+    (tmp_path / "local.yaml").write_text(BAD_LITERALS)
+    code, out, _ = run("lint", str(tmp_path))
+    assert code == 1
+    assert "condition on 'host_type': 'castle' is not one of school, community" in out
+    assert "condition on 'offsite_activities': 'maybe' must be true or false" in out
+    assert "'where': kind: 'picnic' is not one of session, offsite, residential" in out

@@ -22,7 +22,7 @@ from youthscheme_audit import checks
 from youthscheme_audit.checks.base import Check, validate_value
 from youthscheme_audit.errors import AuditError, CatalogError
 from youthscheme_audit.models import SchemeType, Severity
-from youthscheme_audit.tables import TABLES, VOCABULARIES
+from youthscheme_audit.tables import TABLES, VOCABULARIES, literal_problem
 from youthscheme_audit.yamlio import YDict, YList, load_yaml
 
 PROFILE_FILE = "profile.yaml"
@@ -481,7 +481,7 @@ class _Builder(_Collector):
                 continue
             values = tuple(value) if isinstance(value, list) else (value,)
             for v in values:
-                problem = _profile_value_problem(pfield, v)
+                problem = literal_problem(pfield.type, v, pfield.choices)
                 if problem:
                     self.add(p, line, cid, f"condition on '{name}': {problem}")
             out.append(Condition(name, values=values))
@@ -623,16 +623,6 @@ class _Builder(_Collector):
             areas=tuple(areas), controls=self.controls, profile=tuple(self.profile.values()),
             parameters=self.parameters,
         )
-
-
-def _profile_value_problem(pfield: ProfileField, value: Any) -> str | None:
-    if pfield.type == "choice" and value not in pfield.choices:
-        return f"'{value}' is not one of {', '.join(pfield.choices)}"
-    if pfield.type == "bool" and not isinstance(value, bool):
-        return f"'{value}' must be true or false"
-    if pfield.type == "int" and (isinstance(value, bool) or not isinstance(value, int)):
-        return f"'{value}' must be a whole number"
-    return None
 
 
 def parse_profile_value(pfield: ProfileField, text: str) -> Any:

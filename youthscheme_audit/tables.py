@@ -9,7 +9,9 @@ closed sets some columns (and profile fields) take, with the spellings real expo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 # value -> spellings seen in exports (matched after normalise_header)
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -261,6 +263,22 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 def normalise_header(text: str) -> str:
     """Fold a header or value for matching: case, spaces and punctuation ignored."""
     return _NON_ALNUM.sub("", str(text).replace("\u00a0", " ").casefold())
+
+
+def literal_problem(type_name: str, value: Any, allowed: Iterable[str] = ()) -> str | None:
+    """What is wrong with a literal written in YAML for a field of this type, or None.
+
+    ``type_name`` is a value type (a vocabulary name, bool, int, text, date) or ``choice``
+    with its ``allowed`` values.
+    """
+    choices = list(allowed) or list(VOCABULARIES.get(type_name, ()))
+    if choices and value not in choices:
+        return f"'{value}' is not one of {', '.join(choices)}"
+    if type_name == "bool" and not isinstance(value, bool):
+        return f"'{value}' must be true or false"
+    if type_name == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+        return f"'{value}' must be a whole number"
+    return None
 
 
 def column_type(table: str, column: str) -> str | None:

@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from youthscheme_audit.registers import Table
-from youthscheme_audit.tables import TABLES, VOCABULARIES
+from youthscheme_audit.tables import TABLES, literal_problem
 from youthscheme_audit.values import Unknown
 
 
@@ -195,13 +195,5 @@ class Check:
 def validate_value(table: str, column: str, value: Any) -> str | None:
     """A problem with a literal compared against ``table.column``, or None."""
     spec = TABLES[table].column(column)
-    if spec is None:
-        return None
-    if spec.type in VOCABULARIES and value not in VOCABULARIES[spec.type]:
-        allowed = ", ".join(VOCABULARIES[spec.type])
-        return f"'{value}' is not a value of {column} (allowed: {allowed})"
-    if spec.type == "bool" and not isinstance(value, bool):
-        return f"'{value}' must be true or false for {column}"
-    if spec.type == "int" and (isinstance(value, bool) or not isinstance(value, int)):
-        return f"'{value}' must be a whole number for {column}"
-    return None
+    problem = literal_problem(spec.type, value) if spec is not None else None
+    return f"{column}: {problem}" if problem else None
