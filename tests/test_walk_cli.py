@@ -6,32 +6,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from walk_support import PROFILE, SETS
 
 from youthscheme_audit.answers import load_answers
-from youthscheme_audit.catalog import Catalog, require_catalog
+from youthscheme_audit.catalog import Catalog
 from youthscheme_audit.cli import main
-from youthscheme_audit.engine import not_applicable_reason
 from youthscheme_audit.models import Answer, Mode
-
-SETS = [
-    "--set", "scheme_name=Oak Lane Mini Police", "--set", "scheme_id=S-001",
-    "--set", "scheme_type=unofficial", "--set", "host_type=school", "--set", "age_min=10",
-    "--set", "age_max=13", "--set", "offsite_activities=no",
-    "--set", "social_media_accounts=no",
-]
-PROFILE = {"scheme_name": "Oak Lane Mini Police", "scheme_id": "S-001",
-           "scheme_type": "unofficial", "host_type": "school", "age_min": 10, "age_max": 13,
-           "offsite_activities": False, "social_media_accounts": False}
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return require_catalog()
-
-
-@pytest.fixture(scope="module")
-def ids(catalog: Catalog) -> list[str]:
-    return [c.id for c in catalog.ordered() if not_applicable_reason(c, PROFILE) is None]
 
 
 def walk(*args: str, lines: list[str] | None = None) -> Result:

@@ -8,31 +8,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from walk_support import SETS
 
 from youthscheme_audit.answers import load_answers
-from youthscheme_audit.catalog import Catalog, require_catalog
-from youthscheme_audit.engine import not_applicable_reason
+from youthscheme_audit.catalog import Catalog
 from youthscheme_audit.models import Answer
 
 pexpect = pytest.importorskip("pexpect")
 
 ROOT = Path(__file__).resolve().parents[1]
-PROFILE = {"scheme_name": "Oak Lane Mini Police", "scheme_id": "S-001",
-           "scheme_type": "unofficial", "host_type": "school", "age_min": 10, "age_max": 13,
-           "offsite_activities": False, "social_media_accounts": False}
-SETS = [arg for name, value in PROFILE.items() for arg in
-        ("--set", f"{name}={'no' if value is False else value}")]
 TIMEOUT = 15
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return require_catalog()
-
-
-@pytest.fixture(scope="module")
-def ids(catalog: Catalog) -> list[str]:
-    return [c.id for c in catalog.ordered() if not_applicable_reason(c, PROFILE) is None]
 
 
 def spawn(path: Path, *extra: str) -> pexpect.spawn:
