@@ -87,9 +87,18 @@ def adults(rng: random.Random, n: int, n_schemes: int) -> object:
                rng.choices(LEVELS, LEVEL_WEIGHTS)[0], flag(rng, 0.95), fmt_day(rng, dbs),
                flag(rng, 0.4), day_text(rng, 5100, 1060),
                rng.choice(["NPPV2", "NPPV3", "RV", ""]), day_text(rng, 6200, 2500),
-               day_text(rng, 5100, 1060) if rng.random() < 0.92 else day_text(rng, 3000, 2000),
+               fmt_day(rng, training(rng, min(start, 6160))),
                day_text(rng, 5810, 355) if rng.random() < 0.85 else "",
                flag(rng, 0.95)]
+
+
+def training(rng: random.Random, start: int) -> int:
+    """Safeguarding training: before starting for recent starters, else a refresher."""
+    if rng.random() < 0.08:
+        return 3000 + rng.randrange(2000)  # lapsed
+    if start > 5074:  # started within 3 years of the as-of date
+        return start - 5 - rng.randrange(60)
+    return 5100 + rng.randrange(1060)
 
 
 def activities(rng: random.Random, n: int, n_schemes: int) -> object:

@@ -21,6 +21,7 @@ from youthscheme_audit.errors import AuditError, ExitCode
 
 if TYPE_CHECKING:
     from youthscheme_audit.catalog import Catalog
+    from youthscheme_audit.models import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ["terminal", "markdown", "html", "json", "csv"]
@@ -309,26 +310,39 @@ def load_waiver_file(settings: Settings, path: Path | None) -> list[Any]:
 
 
 def emit(settings: Settings, data: dict[str, Any], fmt: str, output: Path | None) -> None:
-    """Render the report dict in ``fmt`` to ``output`` (atomically) or standard output."""
-    from youthscheme_audit.render import Format, renderer
+    """Render the report dict in ``fmt`` to ``output`` (atomically) or standard output.
+
+    JSON and CSV stream (``data["schemes"]`` may be lazy); the rest render to text.
+    """
+    from youthscheme_audit.render import Format, renderer, writer
 
     if fmt == "terminal" and output is None:
         from youthscheme_audit.render.terminal import print_report
 
         print_report(data, settings.console())
         return
-    text = renderer(Format(fmt))(data)
-    if fmt == "csv" and output is not None:
-        text = "\ufeff" + text  # the byte-order mark tells Excel the file is UTF-8
-    write_text(text, output)
+    stream = writer(Format(fmt))
+    if stream is None:
+        write_text(renderer(Format(fmt))(data), output)
+    elif output is None:
+        stream(data, sys.stdout)
+    else:
+        from youthscheme_audit.yamlio import atomic_writer
+
+        with atomic_writer(output) as handle:
+            if fmt == "csv":
+                handle.write("\ufeff")  # the byte-order mark tells Excel the file is UTF-8
+            stream(data, handle)
+        click.echo(f"wrote {output}", err=True)
 
 
-def exit_for(data: dict[str, Any], fail_on: str | None) -> None:
+def exit_for(report: Report, fail_on: str | None) -> None:
     """Exit 1 when --fail-on names a severity and a gap at or above it remains."""
     if fail_on is None:
         return
-    at_or_above = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
-    if any(scheme["open_gaps"][s] for scheme in data["schemes"] for s in at_or_above):
+    at_or_above = set(SEVERITIES[: SEVERITIES.index(fail_on) + 1])
+    if any(f.status == "gap" and f.severity in at_or_above
+           for scheme in report.schemes for f in scheme.findings):
         sys.exit(ExitCode.FINDINGS)
 
 
@@ -352,9 +366,9 @@ def report(settings: Settings, answers: Path, as_of: dt.datetime | None, fmt: st
 
     catalog = settings.catalog()
     waiver_list = load_waiver_file(settings, waivers)
-    data = report_dict(answers_report(catalog, answers, day(as_of), waiver_list))
-    emit(settings, data, fmt, Path(output) if output else None)
-    exit_for(data, fail_on)
+    result = answers_report(catalog, answers, day(as_of), waiver_list)
+    emit(settings, report_dict(result), fmt, Path(output) if output else None)
+    exit_for(result, fail_on)
 
 
 @main.command()
@@ -390,15 +404,15 @@ def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
     with progress_bar(settings) as tick:
         result = score_register(catalog, list(register), mapping, day(as_of), waiver_list,
                                 show_names, tick, cite=not league_only)
-    data = report_dict(result, detail=not league_only)
     if target is not None and as_dir:
         from youthscheme_audit.render.per_scheme import write_per_scheme
 
-        index = write_per_scheme(data, target, fmt)
-        click.echo(f"wrote {len(data['schemes'])} scheme reports and {index}", err=True)
+        index = write_per_scheme(report_dict(result), target, fmt)
+        click.echo(f"wrote {len(result.schemes)} scheme reports and {index}", err=True)
     else:
+        data = report_dict(result, detail=not league_only, lazy=fmt in ("json", "csv"))
         emit_league(settings, data, fmt, target)
-    exit_for(data, fail_on)
+    exit_for(result, fail_on)
 
 
 def emit_league(settings: Settings, data: dict[str, Any], fmt: str, output: Path | None) -> None:

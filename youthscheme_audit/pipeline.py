@@ -22,6 +22,7 @@ from youthscheme_audit.errors import AnswersError, RegisterError
 from youthscheme_audit.models import Finding, Mode, Report, SchemeResult, Waiver
 from youthscheme_audit.registers import Register
 from youthscheme_audit.report import build_report, scheme_result
+from youthscheme_audit.tables import TABLES
 
 
 def resolve_as_of(given: dt.date | None, answers: AnswersFile | None = None) -> dt.date:
@@ -110,6 +111,22 @@ def register_report(
                         register.data_quality)
 
 
+def unused_text_columns(
+    catalog: Catalog, cite: bool, show_names: bool
+) -> set[tuple[str, str]]:
+    """Text columns no check, profile or citation of this run reads (safe to skip)."""
+    needed = {("schemes", f.name) for f in catalog.profile} | {("schemes", "scheme_name")}
+    for control in catalog.controls.values():
+        needed |= {(check.table, column) for check in control.register
+                   for column in check.columns()}
+    if cite:
+        needed |= {(name, spec.key) for name, spec in TABLES.items() if spec.key}
+    if show_names:
+        needed.add(("adults", "name"))
+    return {(name, column.name) for name, spec in TABLES.items() for column in spec.columns
+            if column.type == "text" and (name, column.name) not in needed}
+
+
 def score_register(
     catalog: Catalog,
     paths: list[Path],
@@ -123,7 +140,7 @@ def score_register(
     """Read a register export and score every scheme in it."""
     from youthscheme_audit.registers import read_register
 
-    register = read_register(paths, mapping)
+    register = read_register(paths, mapping, unused_text_columns(catalog, cite, show_names))
     return register_report(catalog, register, resolve_as_of(as_of), waivers, show_names,
                            progress, cite)
 

@@ -168,8 +168,14 @@ def open_gaps(findings: Iterable[Finding]) -> dict[str, int]:
     return counts
 
 
-def scheme_dict(r: SchemeResult, detail: bool = True) -> dict[str, Any]:
-    """One scheme's result as plain data; ``detail=False`` leaves out findings and areas."""
+def scheme_dict(
+    r: SchemeResult, detail: bool = True, shared: dict[int, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """One scheme's result as plain data; ``detail=False`` leaves out findings and areas.
+
+    ``shared`` memoises the dicts of findings that cite no rows: a register's schemes
+    share those Finding objects, so each is turned into a dict once.
+    """
     out: dict[str, Any] = {
         "scheme_id": r.scheme_id,
         "scheme_name": r.scheme_name,
@@ -182,18 +188,29 @@ def scheme_dict(r: SchemeResult, detail: bool = True) -> dict[str, Any]:
     if not detail:
         return out
     out["areas"] = area_rows(r.findings)
-    out["findings"] = [finding_dict(f) for f in r.findings]
+    if shared is None:
+        out["findings"] = [finding_dict(f) for f in r.findings]
+    else:
+        out["findings"] = [
+            finding_dict(f) if f.citations
+            else shared.get(id(f)) or shared.setdefault(id(f), finding_dict(f))
+            for f in r.findings
+        ]
     if r.self_score is not None:
         out["self_score"] = score_dict(r.self_score)
         out["divergences"] = divergences(r.findings)
     return out
 
 
-def report_dict(report: Report, detail: bool = True) -> dict[str, Any]:
+def report_dict(report: Report, detail: bool = True, lazy: bool = False) -> dict[str, Any]:
     """The whole report as plain data: the JSON result and the input of every renderer.
 
     ``detail=False`` gives each scheme's summary only, for a league table of thousands.
+    ``lazy=True`` makes ``schemes`` an iterator that builds each scheme's dict as it is
+    consumed (once), so a streaming renderer never holds every finding of a register.
     """
+    shared: dict[int, dict[str, Any]] = {}
+    schemes = (scheme_dict(s, detail, shared) for s in report.schemes)
     ratings = {"red": 0, "amber": 0, "green": 0}
     for s in report.schemes:
         ratings[s.score.rating.value] += 1
@@ -208,7 +225,7 @@ def report_dict(report: Report, detail: bool = True) -> dict[str, Any]:
         "meta": dict(report.meta),
         "summary": {"schemes": len(report.schemes), **ratings,
                     "data_quality_issues": len(report.data_quality)},
-        "schemes": [scheme_dict(s, detail) for s in report.schemes],
+        "schemes": schemes if lazy else list(schemes),
         "data_quality": [d.as_dict() for d in report.data_quality],
     }
 

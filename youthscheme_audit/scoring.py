@@ -15,11 +15,14 @@ the rating always agrees with the numbers a report prints.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from operator import attrgetter
 
 from youthscheme_audit.models import WEIGHTS, Finding, Rating, Score, Severity, Status
 
 STATUSES = tuple(status.value for status in Status)
+_STATUS_SEVERITY = attrgetter("status", "severity")
 RED_BELOW = 60.0
 AMBER_BELOW = 85.0
 COVERAGE_BELOW = 75.0
@@ -40,10 +43,10 @@ def tally(findings: Iterable[Finding]) -> tuple[dict[str, int], dict[str, int]]:
     """(number of controls, sum of control weights) per status, in one pass."""
     counts = dict.fromkeys(STATUSES, 0)
     weights = dict.fromkeys(STATUSES, 0)
-    for finding in findings:
-        status = finding.status  # a str enum: the same key as its value, without the lookup
-        counts[status] += 1
-        weights[status] += WEIGHTS[finding.severity]
+    # count (status, severity) pairs in C, then fold the few distinct pairs
+    for (status, severity), n in Counter(map(_STATUS_SEVERITY, findings)).items():
+        counts[status] += n
+        weights[status] += n * WEIGHTS[severity]
     return counts, weights
 
 

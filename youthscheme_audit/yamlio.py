@@ -24,7 +24,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import yaml
 
@@ -200,19 +200,20 @@ def dump_yaml(data: Any) -> str:
     return text
 
 
-def atomic_write(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers only ever see the old or the new file.
+@contextlib.contextmanager
+def atomic_writer(path: str | Path) -> Iterator[TextIO]:
+    """A text handle whose content replaces ``path`` only once it is complete.
 
-    The text goes to a temporary file in the same directory, is flushed and fsynced,
-    then renamed over the target (atomic on POSIX), so a crash or ``kill -9`` mid-write
-    leaves the previous version intact.
+    Writes go to a temporary file in the same directory, which is flushed, fsynced and
+    renamed over the target (atomic on POSIX) when the block ends without an error, so
+    a crash, an exception or ``kill -9`` mid-write leaves the previous version intact.
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -220,3 +221,9 @@ def atomic_write(path: str | Path, text: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (see ``atomic_writer``)."""
+    with atomic_writer(path) as handle:
+        handle.write(text)

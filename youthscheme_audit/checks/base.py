@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
-from youthscheme_audit.registers import Table
+from youthscheme_audit.registers import Table, positions
 from youthscheme_audit.tables import TABLES, literal_problem
 from youthscheme_audit.values import Unknown
 
@@ -161,10 +161,10 @@ class Check:
         if rows is not None:
             columns = [[col[i] for i in rows] for col in columns]
         codes = self.verdicts(columns, ctx)
-        bad = [n for n, code in enumerate(codes) if code is not True]
-        index = (lambda n: n) if rows is None else rows.__getitem__
-        fail = [index(n) for n in bad if codes[n] is False]
-        unknown = [index(n) for n in bad if codes[n] is None]
+        # most rows pass: find the others with C scans rather than a Python loop per row
+        fail, unknown = list(positions(codes, False)), list(positions(codes, None))
+        if rows is not None:
+            fail, unknown = [rows[n] for n in fail], [rows[n] for n in unknown]
         return Outcome(fail, unknown, rows)
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:

@@ -17,6 +17,7 @@ Failing row:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from youthscheme_audit.checks.base import Check, Context, Param
@@ -98,6 +99,18 @@ class Ratio(Check):
             f"{a} adult{'s' if a != 1 else ''} for {y} young people; the minimum for ages "
             f"{low} to {high} is {need} (1 adult per {per})",
         )
+
+    def verdicts(self, columns: list[Sequence[Any]], ctx: Context) -> list[bool | None]:
+        """Adults needed per row from the scheme's band, decided in one comprehension."""
+        sids, adults, young = columns
+        per = {sid: band[2] if (band := self.band(ctx, sid)) else 0 for sid in set(sids)}
+        ceil = math.ceil
+        return [
+            self.test(ctx, s, a, y)
+            if a.__class__ is Unknown or y.__class__ is Unknown or not per[s]
+            else a >= max(1, ceil(y / per[s]))
+            for s, a, y in zip(sids, adults, young, strict=True)
+        ]
 
     def describe(self) -> str:
         bands = ", ".join(f"1:{per} up to age {age}" for age, per in self.bands)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, TextIO
 
 
 class Format(StrEnum):
@@ -18,6 +18,20 @@ class Format(StrEnum):
 
 
 Renderer = Callable[[dict[str, Any]], str]
+
+
+Writer = Callable[[dict[str, Any], TextIO], None]
+
+
+def writer(fmt: Format) -> Writer | None:
+    """A streaming writer for ``fmt`` (JSON, CSV), which accepts a lazy ``schemes``."""
+    if fmt is Format.JSON:
+        from youthscheme_audit.render.json_out import write
+    elif fmt is Format.CSV:
+        from youthscheme_audit.render.csv_out import write
+    else:
+        return None
+    return write
 
 
 def renderer(fmt: Format) -> Renderer:

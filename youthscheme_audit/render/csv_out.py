@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from io import StringIO
-from typing import Any
+from typing import Any, TextIO
 
 COLUMNS = ("scheme_id", "scheme_name", "rating", "score", "control_id", "title", "area",
            "severity", "status", "reason", "evidence", "remediation", "sources")
@@ -36,11 +36,16 @@ def finding_rows(report: dict[str, Any]) -> Iterator[list[str]]:
             )]
 
 
+def write(report: dict[str, Any], out: TextIO) -> None:
+    """Write the findings of every scheme as CSV; ``schemes`` may be a one-shot iterator."""
+    # CRLF as RFC 4180 says; it also makes the writer quote a cell holding a lone CR
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(finding_rows(report))
+
+
 def render(report: dict[str, Any]) -> str:
     """The findings of every scheme as CSV with a header row."""
     buffer = StringIO()
-    # CRLF as RFC 4180 says; it also makes the writer quote a cell holding a lone CR
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(finding_rows(report))
+    write(report, buffer)
     return buffer.getvalue()
