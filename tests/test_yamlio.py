@@ -91,3 +91,20 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> N
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
     atomic_write(target, "new")
     assert target.read_text() == "new"
+
+
+def test_atomic_write_respects_umask_and_keeps_existing_modes(tmp_path: Path) -> None:
+    import os
+
+    new = tmp_path / "new.txt"
+    old_umask = os.umask(0o022)
+    try:
+        atomic_write(new, "x")
+    finally:
+        os.umask(old_umask)
+    assert new.stat().st_mode & 0o777 == 0o644
+    private = tmp_path / "private.yaml"
+    private.write_text("a")
+    private.chmod(0o600)
+    atomic_write(private, "b")
+    assert private.stat().st_mode & 0o777 == 0o600

@@ -212,6 +212,7 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
+        os.chmod(tmp, _mode_for(path))  # mkstemp's 0600 would hide reports from colleagues
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
             handle.flush()
@@ -221,6 +222,16 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions a replaced file keeps, or a new file gets under the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def atomic_write(path: str | Path, text: str) -> None:
