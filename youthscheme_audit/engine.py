@@ -161,6 +161,9 @@ def _known(value: Any) -> Any:
 
 
 Judgement = tuple[Status, str, list[Citation]]  # one check's verdict for one scheme
+# per profile: every finding it settles (the rest are placeholders) and (index, control)
+# pairs that the register must judge for each scheme
+Plan = tuple[list[Finding], list[tuple[int, Control]]]
 
 
 @dataclass
@@ -205,7 +208,7 @@ class RegisterEvaluator:
         self._row_counts: dict[str, Counter[Any]] = {}
         # findings without cited rows repeat across schemes: build each one once
         self._shared: dict[tuple[str, Status, str], Finding] = {}
-        self._plans: dict[tuple[tuple[str, Any], ...], list[Finding | Control]] = {}
+        self._plans: dict[tuple[tuple[str, Any], ...], Plan] = {}
         self._profile_fields = {
             c.field for control in catalog.ordered() for c in control.when
         } | {"scheme_type"}
@@ -244,13 +247,14 @@ class RegisterEvaluator:
 
     def findings(self, scheme: SchemeRow) -> list[Finding]:
         """Findings for every control for one scheme of the register."""
-        return [
-            step if isinstance(step, Finding) else self._finding(step, scheme.scheme_id)
-            for step in self._plan(scheme.profile)
-        ]
+        ready, to_judge = self._plan(scheme.profile)
+        out = ready.copy()
+        for index, control in to_judge:
+            out[index] = self._finding(control, scheme.scheme_id)
+        return out
 
-    def _plan(self, profile: dict[str, Any]) -> list[Finding | Control]:
-        """Per control, a ready finding or the control to judge from the register.
+    def _plan(self, profile: dict[str, Any]) -> Plan:
+        """The findings a profile settles (placeholders elsewhere) and the controls to judge.
 
         Applicability depends only on the profile, and thousands of schemes share a
         handful of profiles, so each distinct profile is planned once.
@@ -258,18 +262,20 @@ class RegisterEvaluator:
         key = tuple(sorted((k, v) for k, v in profile.items() if k in self._profile_fields))
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = []
-            for control in self.catalog.ordered():
+            ready: list[Finding] = []
+            to_judge: list[tuple[int, Control]] = []
+            for index, control in enumerate(self.catalog.ordered()):
                 reason = not_applicable_reason(control, profile)
                 if reason is not None:
-                    plan.append(self._shared_finding(control, Status.NOT_APPLICABLE, reason))
-                elif control.id not in self.runs:
-                    plan.append(self._shared_finding(
-                        control, Status.UNVERIFIED,
-                        "the register cannot evidence this control; answer it in a walk",
-                    ))
-                else:
-                    plan.append(control)
+                    ready.append(self._shared_finding(control, Status.NOT_APPLICABLE, reason))
+                    continue
+                if control.id in self.runs:
+                    to_judge.append((index, control))
+                ready.append(self._shared_finding(
+                    control, Status.UNVERIFIED,
+                    "the register cannot evidence this control; answer it in a walk",
+                ))
+            plan = self._plans[key] = (ready, to_judge)
         return plan
 
     def _shared_finding(self, control: Control, status: Status, reason: str) -> Finding:

@@ -180,6 +180,7 @@ class Score:
     rating_reasons: tuple[str, ...]
     counts: dict[str, int]
     weights: dict[str, int]
+    open_gaps: dict[str, int]  # gaps not waived, per severity
 
 
 @dataclass(frozen=True)

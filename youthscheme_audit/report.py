@@ -159,15 +159,6 @@ def divergences(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     return out
 
 
-def open_gaps(findings: Iterable[Finding]) -> dict[str, int]:
-    """Gaps still open (not waived) per severity, worst first."""
-    counts = {s.value: 0 for s in Severity}
-    for f in findings:
-        if f.status is Status.GAP:
-            counts[f.severity.value] += 1
-    return counts
-
-
 def scheme_dict(
     r: SchemeResult, detail: bool = True, shared: dict[int, dict[str, Any]] | None = None
 ) -> dict[str, Any]:
@@ -182,7 +173,7 @@ def scheme_dict(
         "scheme_type": r.scheme_type,
         "profile": dict(r.profile),
         **score_dict(r.score),
-        "open_gaps": open_gaps(r.findings),
+        "open_gaps": dict(r.score.open_gaps),
         "expired_waivers": [w.as_dict() for w in r.expired_waivers],
     }
     if not detail:

@@ -22,6 +22,7 @@ from operator import attrgetter
 from youthscheme_audit.models import WEIGHTS, Finding, Rating, Score, Severity, Status
 
 STATUSES = tuple(status.value for status in Status)
+SEVERITIES = tuple(severity.value for severity in Severity)
 _STATUS_SEVERITY = attrgetter("status", "severity")
 RED_BELOW = 60.0
 AMBER_BELOW = 85.0
@@ -39,15 +40,20 @@ def _percent(part: float, whole: float) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def tally(findings: Iterable[Finding]) -> tuple[dict[str, int], dict[str, int]]:
-    """(number of controls, sum of control weights) per status, in one pass."""
+def tally(
+    findings: Iterable[Finding],
+) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Controls and weights per status, and open gaps per severity, in one pass."""
     counts = dict.fromkeys(STATUSES, 0)
     weights = dict.fromkeys(STATUSES, 0)
+    gaps = dict.fromkeys(SEVERITIES, 0)
     # count (status, severity) pairs in C, then fold the few distinct pairs
     for (status, severity), n in Counter(map(_STATUS_SEVERITY, findings)).items():
         counts[status] += n
         weights[status] += n * WEIGHTS[severity]
-    return counts, weights
+        if status == "gap":
+            gaps[severity] += n
+    return counts, weights, gaps
 
 
 def score_value(weights: dict[str, int], waived_as_gap: bool = False) -> float | None:
@@ -94,7 +100,7 @@ def rate(
 def score_findings(findings: Iterable[Finding]) -> Score:
     """Everything scoring says about one scheme's findings."""
     items = list(findings)
-    counts, weights = tally(items)
+    counts, weights, gaps = tally(items)
     score = score_value(weights)
     coverage = coverage_value(counts)
     rating, reasons = rate(items, score, coverage)
@@ -106,4 +112,5 @@ def score_findings(findings: Iterable[Finding]) -> Score:
         rating_reasons=reasons,
         counts=counts,
         weights=weights,
+        open_gaps=gaps,
     )
