@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -67,7 +68,16 @@ def test_full_walk_with_single_keys_ends_with_the_report(catalog: Catalog, ids: 
     saved = load_answers(path, catalog)
     assert list(saved.answers) == ids
     assert saved.answers[ids[1]].note == "no written conditions"
-    assert (tmp_path / "oak.html").exists()
+    # the walk's report has the numbers `report` gives for the saved file
+    from click.testing import CliRunner
+
+    from youthscheme_audit.cli import main
+
+    result = CliRunner().invoke(main, ["report", str(path), "--format", "json"])
+    scheme = json.loads(result.stdout)["schemes"][0]
+    html = (tmp_path / "oak.html").read_text()
+    assert f"{scheme['score']:.1f}" in html and f"{scheme['coverage']:.1f}%" in html
+    assert scheme["rating"].upper() in html
 
 
 def test_kill_9_loses_nothing_answered_and_resume_skips_it(catalog: Catalog, ids: list[str],
