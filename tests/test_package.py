@@ -42,3 +42,18 @@ def test_help_has_an_example_for_every_command() -> None:
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0
         assert "Example" in result.output, name
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    """--help must start fast: rich, jinja2, yaml and the XLSX reader load only when used."""
+    code = (
+        "import sys\n"
+        "from youthscheme_audit.cli import main\n"
+        "sys.argv = ['youthscheme-audit', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('rich', 'jinja2', 'yaml', 'python_calamine')\n"
+        "print(','.join(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stderr.strip() == ""
