@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
-from youthscheme_audit.registers import Table, positions
+from youthscheme_audit.registers import Table, positions, rows_of
 from youthscheme_audit.tables import TABLES, literal_problem
 from youthscheme_audit.values import Unknown
 
@@ -160,9 +160,7 @@ class Check:
         columns: list[Sequence[Any]] = [table.columns[c] for c in self.inputs()]
         if rows is not None:
             columns = [[col[i] for i in rows] for col in columns]
-        codes = self.verdicts(columns, ctx)
-        # most rows pass: find the others with C scans rather than a Python loop per row
-        fail, unknown = list(positions(codes, False)), list(positions(codes, None))
+        fail, unknown = self.bad_rows(columns, ctx)
         if rows is not None:
             fail, unknown = [rows[n] for n in fail], [rows[n] for n in unknown]
         return Outcome(fail, unknown, rows)
@@ -175,14 +173,26 @@ class Check:
         """The rule in words, for 'met' findings and documentation."""
         raise NotImplementedError
 
+    def bad_rows(self, columns: list[Sequence[Any]], ctx: Context) -> tuple[list[int], list[int]]:
+        """Positions (in ``columns``) of the rows that fail and of those that are unknown."""
+        if len(columns) > 1:
+            codes = self.verdicts(columns, ctx)
+            # most rows pass: find the others with C scans rather than a loop per row
+            return list(positions(codes, False)), list(positions(codes, None))
+        # one column: judge each distinct value, then find only the rows holding a bad one
+        values = columns[0]
+        bad = {v: code for v in set(values) if (code := self.test(ctx, v)) is not True}
+        if not bad:
+            return [], []
+        where = rows_of(values, set(bad))
+        fail = sorted(n for v, found in where.items() if bad[v] is False for n in found)
+        unknown = sorted(n for v, found in where.items() if bad[v] is None for n in found)
+        return fail, unknown
+
     def verdicts(self, columns: list[Sequence[Any]], ctx: Context) -> list[bool | None]:
         """One verdict per row of the input columns: ``test`` once per distinct combination."""
-        if len(columns) == 1:
-            keys: Sequence[Any] = columns[0]
-            verdict = {k: self.test(ctx, k) for k in set(keys)}
-        else:
-            keys = list(zip(*columns, strict=True))
-            verdict = {k: self.test(ctx, *k) for k in set(keys)}
+        keys = list(zip(*columns, strict=True))
+        verdict = {k: self.test(ctx, *k) for k in set(keys)}
         return list(map(verdict.__getitem__, keys))
 
     # helpers shared by the kinds -------------------------------------------------

@@ -75,8 +75,6 @@ class Compare(Check):
 
     def verdicts(self, columns: list[Sequence[Any]], ctx: Context) -> list[bool | None]:
         """Two columns rarely repeat as pairs: compare row by row in one comprehension."""
-        if len(columns) == 1:
-            return super().verdicts(columns, ctx)
         op = self.op
         since = (
             shift(ctx.as_of, years=int(self.recent_years))

@@ -77,7 +77,7 @@ class DateAge(Check):
     def inputs(self) -> list[str]:
         return self.names
 
-    def verdicts(self, columns: list[Sequence[Any]], ctx: Context) -> list[bool | None]:
+    def bad_rows(self, columns: list[Sequence[Any]], ctx: Context) -> tuple[list[int], list[int]]:
         """Fold the columns into each row's newest date, then judge each distinct date once."""
         newest = columns[0]
         date = dt.date
@@ -86,7 +86,7 @@ class DateAge(Check):
                 b if b.__class__ is date and (a.__class__ is not date or b > a) else a
                 for a, b in zip(newest, other, strict=True)
             ]
-        return super().verdicts([newest], ctx)
+        return super().bad_rows([newest], ctx)
 
     def test(self, ctx: Context, *values: Any) -> bool | None:
         known = [d for d in values if isinstance(d, dt.date)]
