@@ -173,8 +173,9 @@ class _CheckRun:
     check: Check
     table: Table | None
     missing: str  # why it could not run ('' when it ran)
-    fail: dict[Any, list[int]]
-    unknown: dict[Any, list[int]]
+    # per scheme: the rows that fail / cannot be checked, or just how many (not citing)
+    fail: dict[Any, list[int]] | Counter[Any]
+    unknown: dict[Any, list[int]] | Counter[Any]
     considered: Counter[Any]
     rows: Counter[Any]
 
@@ -233,17 +234,40 @@ class RegisterEvaluator:
                              f"{', '.join(absent)} column", {}, {}, Counter(), Counter())
         outcome: Outcome = check.evaluate(table, self.ctx)
         sid = table.columns["scheme_id"]
-        fail: dict[Any, list[int]] = defaultdict(list)
-        unknown: dict[Any, list[int]] = defaultdict(list)
-        for i in outcome.fail:
-            fail[sid[i]].append(i)
-        for i in outcome.unknown:
-            unknown[sid[i]].append(i)
+        fail, unknown = self._by_scheme(sid, outcome.fail), self._by_scheme(sid, outcome.unknown)
         considered = (
             self._counts(table) if outcome.considered is None
             else Counter(map(sid.__getitem__, outcome.considered))
         )
         return _CheckRun(check, table, "", fail, unknown, considered, self._counts(table))
+
+    def _by_scheme(
+        self, sid: list[Any], rows: list[int]
+    ) -> dict[Any, list[int]] | Counter[Any]:
+        """Rows grouped by scheme; only counted (in C) when no row will be cited."""
+        if not self.cite:
+            return Counter(map(sid.__getitem__, rows))
+        grouped: dict[Any, list[int]] = defaultdict(list)
+        for i in rows:
+            grouped[sid[i]].append(i)
+        return grouped
+
+    def flagged_rows(
+        self, control_id: str, scheme_id: str, table: Table
+    ) -> list[tuple[int, Check]]:
+        """(row, check) for every row of ``table`` a control fails or cannot check.
+
+        Findings cite at most MAX_CITATIONS rows per check; this lists them all.
+        """
+        out: list[tuple[int, Check]] = []
+        for run in self.runs.get(control_id, ()):
+            if run.missing or run.table is not table:
+                continue
+            for grouped in (run.fail, run.unknown):
+                rows = grouped.get(scheme_id)
+                if isinstance(rows, list):
+                    out += [(i, run.check) for i in rows]
+        return out
 
     def findings(self, scheme: SchemeRow) -> list[Finding]:
         """Findings for every control for one scheme of the register."""
@@ -324,13 +348,15 @@ class RegisterEvaluator:
         considered = run.considered.get(scheme_id, 0)
         table = run.check.table
         if fail:
-            more = f" (first {MAX_CITATIONS} listed)" if len(fail) > MAX_CITATIONS else ""
-            return (Status.GAP, f"{len(fail)} of {considered} {table} rows fail: "
-                    f"{run.rule}{more}", self._cite(run, fail))
+            rows, n = (fail, len(fail)) if isinstance(fail, list) else ([], fail)
+            more = f" (first {MAX_CITATIONS} listed)" if rows and n > MAX_CITATIONS else ""
+            return (Status.GAP, f"{n} of {considered} {table} rows fail: {run.rule}{more}",
+                    self._cite(run, rows))
         assert unknown is not None
-        more = f" (first {MAX_CITATIONS} listed)" if len(unknown) > MAX_CITATIONS else ""
-        return (Status.UNVERIFIED, f"{len(unknown)} of {considered} {table} rows cannot "
-                f"be checked: {run.rule}{more}", self._cite(run, unknown))
+        rows, n = (unknown, len(unknown)) if isinstance(unknown, list) else ([], unknown)
+        more = f" (first {MAX_CITATIONS} listed)" if rows and n > MAX_CITATIONS else ""
+        return (Status.UNVERIFIED, f"{n} of {considered} {table} rows cannot be checked: "
+                f"{run.rule}{more}", self._cite(run, rows))
 
     def _cite(self, run: _CheckRun, rows: list[int]) -> list[Citation]:
         if not self.cite:

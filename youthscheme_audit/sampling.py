@@ -167,14 +167,10 @@ def flagged_rows(
             cited.add(index)
             add(index, Flag(finding.control_id, finding.status.value,
                             _message_of(c.message, c.row)))
-        for run in evaluator.runs.get(finding.control_id, ()):
-            if run.missing or run.table is not table:
-                continue
-            rows = run.fail.get(scheme.scheme_id) or run.unknown.get(scheme.scheme_id) or []
-            for index in rows:
-                if index not in cited:
-                    message = run.check.explain(table, index, evaluator.ctx)[3]
-                    add(index, Flag(finding.control_id, finding.status.value, message))
+        for index, check in evaluator.flagged_rows(finding.control_id, scheme.scheme_id, table):
+            if index not in cited:
+                message = check.explain(table, index, evaluator.ctx)[3]
+                add(index, Flag(finding.control_id, finding.status.value, message))
     return flags
 
 
