@@ -535,9 +535,8 @@ class _Builder(_Collector):
         for key, spec in kind.PARAMS.items():
             if spec.required and key not in item:
                 self.add(p, item.line, cid, f"check kind {kind_name} needs '{key}'")
-        extra = getattr(kind, "extra_problems", None)
-        if extra is not None and len(self.problems) == before:
-            for message in extra(params):
+        if len(self.problems) == before:
+            for message in kind.extra_problems(params):
                 self.add(p, item.line, cid, f"{kind_name}: {message}")
         if len(self.problems) > before:
             return None

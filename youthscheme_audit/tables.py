@@ -279,10 +279,3 @@ def literal_problem(type_name: str, value: Any, allowed: Iterable[str] = ()) -> 
     if type_name == "int" and (isinstance(value, bool) or not isinstance(value, int)):
         return f"'{value}' must be a whole number"
     return None
-
-
-def column_type(table: str, column: str) -> str | None:
-    """The value type of ``table.column``, or None if there is no such column."""
-    spec = TABLES.get(table)
-    col = spec.column(column) if spec else None
-    return col.type if col else None

@@ -146,6 +146,11 @@ class Check:
                 cols.update(value)
         return cols
 
+    @classmethod
+    def extra_problems(cls, params: dict[str, Any]) -> list[str]:
+        """Problems with the parameters together (each was validated on its own)."""
+        return []
+
     def inputs(self) -> list[str]:
         """The columns whose values ``test`` receives, in order."""
         raise NotImplementedError
