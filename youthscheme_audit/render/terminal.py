@@ -216,7 +216,7 @@ def divergences(scheme: dict[str, Any]) -> Iterator[RenderableType]:
                   title_style="bold", box=box.SIMPLE_HEAD, expand=True, leading=1)
     table.add_column("Control", overflow="fold", ratio=3)
     table.add_column("Severity", no_wrap=True)
-    table.add_column("Self-assessed", overflow="fold", ratio=2)
+    table.add_column("Scheme said", overflow="fold", ratio=2)
     table.add_column("Audit found", overflow="fold", ratio=2)
     table.add_column("", no_wrap=True)
     for d in rows:
