@@ -26,6 +26,7 @@ from youthscheme_audit.engine import RegisterEvaluator, SchemeRow
 from youthscheme_audit.errors import RegisterError
 from youthscheme_audit.models import Status
 from youthscheme_audit.registers import Register, Table
+from youthscheme_audit.render.csv_out import safe_cell
 from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 
@@ -39,8 +40,6 @@ SAMPLE_FIELDS: dict[str, tuple[str, ...]] = {
 DEFAULT_SIZE = 10
 FLAGGING = (Status.GAP, Status.UNVERIFIED)
 KNOWN_IDS_SHOWN = 5
-# a CSV cell starting with one of these is a formula to Excel and friends
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -256,19 +255,14 @@ def cells(sample: Sample, row: SampleRow) -> list[str]:
             *(row.fields[f] for f in sample.fields), ""]
 
 
-def csv_safe(text: str) -> str:
-    """A cell Excel will not run as a formula: a leading apostrophe when it could be one."""
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
-
-
 def render_csv(sample: Sample) -> str:
     """A clean table: one row per sampled record, the seed in a ``sample_seed`` column."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["sample_seed", "scheme_id", "table", *columns(sample)])
     for row in sample.rows:
-        writer.writerow([str(sample.seed), csv_safe(sample.scheme_id), sample.table,
-                         *(csv_safe(c) for c in cells(sample, row))])
+        writer.writerow([str(sample.seed), safe_cell(sample.scheme_id), sample.table,
+                         *(safe_cell(c) for c in cells(sample, row))])
     return out.getvalue()
 
 
