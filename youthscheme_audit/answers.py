@@ -129,10 +129,10 @@ def load_answers(path: str | Path, catalog: Catalog) -> AnswersFile:
         started_at=_text(doc, "started_at", p),
         updated_at=_text(doc, "updated_at", p),
         as_of=_date_text(doc, "as_of", p),
-        checklists=list(doc.get("checklists") or []),
+        checklists=_list_of_mappings(doc, "checklists", p),
         profile=_profile(doc, catalog, p),
         answers=_answers(doc, catalog, p),
-        skipped={str(k): str(v) for k, v in (doc.get("skipped") or {}).items()},
+        skipped={str(k): str(v) for k, v in _mapping(doc, "skipped", p).items()},
         self_assessment=_text(doc, "self_assessment", p),
         register=_text(doc, "register", p),
     )
@@ -141,6 +141,22 @@ def load_answers(path: str | Path, catalog: Catalog) -> AnswersFile:
         raise AnswersError("sample_seed must be a whole number", p, doc.line_of("sample_seed"))
     result.sample_seed = seed
     return result
+
+
+def _mapping(doc: YDict, key: str, p: str) -> YDict:
+    """``doc[key]`` when it is a mapping (or absent), else an error at its line."""
+    value = doc.get(key) or YDict()
+    if not isinstance(value, YDict):
+        raise AnswersError(f"'{key}' must be a mapping", p, doc.line_of(key))
+    return value
+
+
+def _list_of_mappings(doc: YDict, key: str, p: str) -> list[dict[str, str]]:
+    """``doc[key]`` when it is a list of mappings (or absent), else an error at its line."""
+    value = doc.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise AnswersError(f"'{key}' must be a list of mappings", p, doc.line_of(key))
+    return [{str(k): str(v) for k, v in item.items()} for item in value]
 
 
 def _text(doc: YDict, key: str, p: str) -> str:

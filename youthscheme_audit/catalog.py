@@ -309,16 +309,18 @@ class _Builder(_Collector):
             if ftype != expected:
                 self.add(p, node.line_of("type"), name,
                          f"type '{ftype}' does not match the schemes column ({expected})")
-            choices = node.get("choices") or {}
+            choices = node.get("choices") or YDict()
+            if not isinstance(choices, YDict):
+                self.add(p, node.line_of("choices"), name,
+                         "'choices' must map each value to its label")
+                choices = YDict()
             if ftype == "choice":
                 vocab = VOCABULARIES.get(column.type, {})
-                if not isinstance(choices, YDict) or not choices:
+                if not choices:
                     self.add(p, node.line_of("choices"), name, "a choice field needs 'choices'")
-                    choices = {}
                 for value in choices:
                     if value not in vocab:
-                        self.add(p, node.line_of("choices") if not isinstance(
-                            choices, YDict) else choices.line_of(value), name,
+                        self.add(p, choices.line_of(value), name,
                                  f"choice '{value}' is not one of {', '.join(vocab)}")
             if not node.get("question"):
                 self.add(p, node.line, name, "missing 'question'")
@@ -515,7 +517,7 @@ class _Builder(_Collector):
                      f"unknown check kind '{kind_name}' (known: {', '.join(checks.KINDS)})")
             return None
         table = item.get("table")
-        if table not in TABLES:
+        if not isinstance(table, str) or table not in TABLES:
             self.add(p, item.line_of("table"), cid,
                      f"unknown table '{table}' (known: {', '.join(TABLES)})")
             return None
@@ -536,7 +538,7 @@ class _Builder(_Collector):
             if spec.required and key not in item:
                 self.add(p, item.line, cid, f"check kind {kind_name} needs '{key}'")
         if len(self.problems) == before:
-            for message in kind.extra_problems(params):
+            for message in kind.extra_problems(table, params):
                 self.add(p, item.line, cid, f"{kind_name}: {message}")
         if len(self.problems) > before:
             return None
@@ -644,6 +646,7 @@ def parse_profile_value(pfield: ProfileField, text: str) -> Any:
         if low in ("n", "no", "false", "0"):
             return False
         raise ValueError(f"{pfield.name} must be yes or no, not '{raw}'")
-    if raw in pfield.choices:
-        return raw
+    for value in pfield.choices:  # choices are lower-case words; typing 'Official' is fine
+        if raw.casefold() == value.casefold():
+            return value
     raise ValueError(f"{pfield.name} must be one of {', '.join(pfield.choices)}, not '{raw}'")

@@ -153,8 +153,6 @@ def choice_value(pfield: ProfileField, text: str) -> Any:
     names = list(pfield.choices)
     if pfield.type == "choice" and raw.isdigit() and 1 <= int(raw) <= len(names):
         return names[int(raw) - 1]
-    if pfield.type in ("choice", "bool"):
-        raw = raw.casefold()
     return parse_profile_value(pfield, raw)
 
 

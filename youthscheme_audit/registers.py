@@ -106,7 +106,7 @@ def _section(data: YDict, key: str, path: Path) -> YDict:
 
 def _known_table(name: Any, path: Path, line: int) -> str:
     """``name`` if it is a register table, else a RegisterError at ``line``."""
-    if name not in TABLES:
+    if not isinstance(name, str) or name not in TABLES:
         raise RegisterError(
             f"'{name}' is not a register table (tables: {', '.join(TABLES)})", path, line
         )

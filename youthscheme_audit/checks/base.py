@@ -147,7 +147,7 @@ class Check:
         return cols
 
     @classmethod
-    def extra_problems(cls, params: dict[str, Any]) -> list[str]:
+    def extra_problems(cls, table: str, params: dict[str, Any]) -> list[str]:
         """Problems with the parameters together (each was validated on its own)."""
         return []
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from youthscheme_audit.checks.base import Check, Context, Param, fmt, label, shift
 from youthscheme_audit.registers import Table
+from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 
 OPS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
@@ -58,13 +59,25 @@ class Compare(Check):
         self.recent_years = params.get("recent_years")
 
     @classmethod
-    def extra_problems(cls, params: dict[str, Any]) -> list[str]:
-        """op must be known; exactly one of right / value."""
+    def extra_problems(cls, table: str, params: dict[str, Any]) -> list[str]:
+        """op must be known; exactly one of right / value; both sides comparable."""
         problems = []
         if params.get("op") not in OPS:
             problems.append(f"op '{params.get('op')}' is not one of {' '.join(OPS)}")
         if ("right" in params) == ("value" in params):
             problems.append("give exactly one of 'right' (a column) or 'value' (a number)")
+            return problems
+        left = TABLES[table].column(params["left"])
+        right_type = (
+            col.type if "right" in params and (col := TABLES[table].column(params["right"]))
+            else "int" if "value" in params else None
+        )
+        comparable = {("date", "date"), ("int", "int")}
+        if left is not None and right_type is not None and (
+            left.type, right_type) not in comparable:
+            problems.append(f"{params['left']} ({left.type}) cannot be compared with "
+                            f"{params.get('right', 'a number')} ({right_type}): compare two "
+                            "dates or two numbers")
         return problems
 
     def _rhs(self, table: Table, i: int) -> Any:

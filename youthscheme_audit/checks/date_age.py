@@ -48,7 +48,7 @@ class DateAge(Check):
         self.amount = params[self.limit]
 
     @classmethod
-    def extra_problems(cls, params: dict[str, Any]) -> list[str]:
+    def extra_problems(cls, table: str, params: dict[str, Any]) -> list[str]:
         """Exactly one limit."""
         given = [k for k in LIMITS if k in params]
         if len(given) != 1:

@@ -45,7 +45,7 @@ class Ratio(Check):
         self.age_from: str = params.get("age_from", "age_min")
 
     @classmethod
-    def extra_problems(cls, params: dict[str, Any]) -> list[str]:
+    def extra_problems(cls, table: str, params: dict[str, Any]) -> list[str]:
         """age_from must name an age field of the profile."""
         if params.get("age_from", "age_min") not in AGE_FIELDS:
             return [f"age_from must be one of {', '.join(AGE_FIELDS)}"]

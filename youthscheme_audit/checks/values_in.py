@@ -35,7 +35,7 @@ class ValuesIn(Check):
         self.forbidden = tuple(params.get("forbidden") or ())
 
     @classmethod
-    def extra_problems(cls, params: dict[str, Any]) -> list[str]:
+    def extra_problems(cls, table: str, params: dict[str, Any]) -> list[str]:
         """Exactly one of allowed / forbidden must be given."""
         if ("allowed" in params) == ("forbidden" in params):
             return ["give exactly one of 'allowed' or 'forbidden'"]
