@@ -255,3 +255,18 @@ def test_missing_table_is_an_input_error(register: list[str]) -> None:
 def test_help_has_an_example() -> None:
     code, out, _ = run("sample", "--help")
     assert code == 0 and "Example" in out and "--seed" in out
+
+
+def test_each_flag_carries_its_own_row_outcome() -> None:
+    """Under one control with a gap, a row that merely cannot be checked stays unverified."""
+    from click.testing import CliRunner
+
+    from youthscheme_audit.cli import main
+
+    register = Path(__file__).resolve().parent.parent / "examples" / "register.xlsx"
+    result = CliRunner().invoke(main, ["sample", str(register), "--scheme", "S-003",
+                                       "--seed", "1", "--as-of", "2026-11-22", "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    rows = {line.split(",")[3]: line for line in result.stdout.splitlines()[1:]}
+    assert "VET-01 (unverified) children's barred list check is 'TBC'" in rows["P-301"]
+    assert "VET-01 DBS level is basic" in rows["P-302"]

@@ -254,19 +254,19 @@ class RegisterEvaluator:
 
     def flagged_rows(
         self, control_id: str, scheme_id: str, table: Table
-    ) -> list[tuple[int, Check]]:
-        """(row, check) for every row of ``table`` a control fails or cannot check.
+    ) -> list[tuple[int, Check, Status]]:
+        """(row, check, gap or unverified) for every row a control fails or cannot check.
 
         Findings cite at most MAX_CITATIONS rows per check; this lists them all.
         """
-        out: list[tuple[int, Check]] = []
+        out: list[tuple[int, Check, Status]] = []
         for run in self.runs.get(control_id, ()):
             if run.missing or run.table is not table:
                 continue
-            for grouped in (run.fail, run.unknown):
+            for grouped, status in ((run.fail, Status.GAP), (run.unknown, Status.UNVERIFIED)):
                 rows = grouped.get(scheme_id)
                 if isinstance(rows, list):
-                    out += [(i, run.check) for i in rows]
+                    out += [(i, run.check, status) for i in rows]
         return out
 
     def findings(self, scheme: SchemeRow) -> list[Finding]:

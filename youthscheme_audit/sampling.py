@@ -132,21 +132,14 @@ def display(value: Any) -> str:
     return str(value)
 
 
-def _message_of(text: str, row: int) -> str:
-    """A citation message without its ``person P1 (row 3): `` prefix."""
-    marker = f"(row {row}): "
-    at = text.find(marker)
-    return text[at + len(marker):] if at >= 0 else text
-
-
 def flagged_rows(
     evaluator: RegisterEvaluator, scheme: SchemeRow, table: Table
 ) -> dict[int, list[Flag]]:
     """Row index -> the flags on it, for every row of ``table`` a check flags for ``scheme``.
 
-    Rows come from the citations of the scheme's ``gap`` and ``unverified`` findings.
-    Findings cite at most ``engine.MAX_CITATIONS`` rows per check; the rest of a long
-    list are taken from the same check run, so no flagged row is ever left out.
+    Rows come from the check runs behind the scheme's ``gap`` and ``unverified``
+    findings (all of them, not only the ones a finding cites), each flagged with its own
+    outcome: a row that fails is a gap, a row that cannot be checked is unverified.
     """
     flags: dict[int, list[Flag]] = {}
 
@@ -158,18 +151,11 @@ def flagged_rows(
     for finding in evaluator.findings(scheme):
         if finding.status not in FLAGGING:
             continue
-        cited: set[int] = set()
-        for c in finding.citations:
-            if c.table != table.name:
-                continue
-            index = c.row - table.header_row - 1
-            cited.add(index)
-            add(index, Flag(finding.control_id, finding.status.value,
-                            _message_of(c.message, c.row)))
-        for index, check in evaluator.flagged_rows(finding.control_id, scheme.scheme_id, table):
-            if index not in cited:
-                message = check.explain(table, index, evaluator.ctx)[3]
-                add(index, Flag(finding.control_id, finding.status.value, message))
+        for index, check, status in evaluator.flagged_rows(
+            finding.control_id, scheme.scheme_id, table
+        ):
+            message = check.explain(table, index, evaluator.ctx)[3]
+            add(index, Flag(finding.control_id, status.value, message))
     return flags
 
 
