@@ -42,12 +42,14 @@ from pathlib import Path
 from typing import Any
 
 from youthscheme_audit.errors import AuditError
+from youthscheme_audit.models import RANKS, WEIGHTS
+from youthscheme_audit.render.common import fmt_score
 
 # the ladder regressions and improvements are measured on
 STATUS_RANK = {"met": 0, "partial": 1, "gap": 2}
 RATING_RANK = {"green": 0, "amber": 1, "red": 2}
-SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-SEVERITY_WEIGHT = {"critical": 10, "high": 5, "medium": 2, "low": 1}
+SEVERITY_RANK = {s.value: rank for s, rank in RANKS.items()}
+SEVERITY_WEIGHT = {s.value: weight for s, weight in WEIGHTS.items()}
 RESOLVED = frozenset({"met", "partial", "not_applicable", "waived"})
 NOT_A_RESULT = ("is not a youthscheme-audit JSON result ({detail}); give the output of "
                 "'report' or 'score' with --format json")
@@ -268,10 +270,6 @@ def render_json(comparison: dict[str, Any]) -> str:
     return json.dumps(comparison, indent=2, ensure_ascii=False) + "\n"
 
 
-def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
-
-
 def _delta(value: float | None) -> str:
     return "—" if value is None else f"{value:+.1f}"
 
@@ -311,7 +309,7 @@ def render_terminal(comparison: dict[str, Any], console: Any) -> None:
                      else "")
             overview.add_row(
                 Text(clean(scheme_label(c["scheme_id"], c["scheme_name"]))),
-                Text(f"{_num(c['score_old'])} → {_num(c['score_new'])}"),
+                Text(f"{fmt_score(c['score_old'])} → {fmt_score(c['score_new'])}"),
                 Text(_delta(c["score_delta"])),
                 Text(f"{clean(c['rating_old'])} → {clean(c['rating_new'])}"),
                 Text(f"{len(c['new_gaps'])} / {len(c['resolved_gaps'])}"),
@@ -326,7 +324,7 @@ def render_terminal(comparison: dict[str, Any], console: Any) -> None:
             console.print(Text(f"{title}:", style="bold"))
             for b in comparison[key]:
                 console.print(Text(f"  - {clean(scheme_label(b['scheme_id'], b['scheme_name']))}"
-                                   f" (score {_num(b['score'])}, {clean(b['rating'])})"))
+                                   f" (score {fmt_score(b['score'])}, {clean(b['rating'])})"))
 
 
 def _scheme_changes(c: dict[str, Any], console: Any) -> None:
@@ -342,7 +340,8 @@ def _scheme_changes(c: dict[str, Any], console: Any) -> None:
         + [("improved", x) for x in c["improvements"]]
     )
     title = (f"{clean(scheme_label(c['scheme_id'], c['scheme_name']))}: score "
-             f"{_num(c['score_old'])} → {_num(c['score_new'])} ({_delta(c['score_delta'])}), "
+             f"{fmt_score(c['score_old'])} → {fmt_score(c['score_new'])} "
+             f"({_delta(c['score_delta'])}), "
              f"rating {clean(c['rating_old'])} → {clean(c['rating_new'])}")
     if c.get("note"):
         console.print(Text(f"note: {clean(c['note'])}", style="yellow"))

@@ -62,11 +62,6 @@ class YList(list[Any]):
     item_lines: list[int]
 
 
-def line_of(value: Any, default: int = 0) -> int:
-    """The line a loaded mapping or sequence starts on, or ``default``."""
-    return getattr(value, "line", default) or default
-
-
 def _scalar(event: yaml.ScalarEvent) -> Any:
     if event.style not in (None, "") or not event.implicit[0]:
         return event.value  # quoted or block scalar: always a string
