@@ -471,13 +471,9 @@ def print_or_write(settings: Settings, draw: Callable[[Any], None], output: Path
     if output is None:
         draw(settings.console())
         return
-    from io import StringIO
+    from youthscheme_audit.render.terminal import plain_text
 
-    from rich.console import Console
-
-    buffer = StringIO()
-    draw(Console(file=buffer, no_color=True, highlight=False, width=160, soft_wrap=False))
-    write_text(buffer.getvalue(), output)
+    write_text(plain_text(draw, width=160), output)  # wide: sample tables have many columns
 
 
 @main.command()

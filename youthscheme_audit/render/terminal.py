@@ -8,7 +8,7 @@ holding terminal escape codes prints as the characters it is.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from io import StringIO
 from typing import Any
 
@@ -280,18 +280,23 @@ def print_report(report: dict[str, Any], console: Console) -> None:
     console.print(Group(*data_quality(report.get("data_quality") or [])))
 
 
-def plain_console(buffer: StringIO) -> Console:
+def plain_console(buffer: StringIO, width: int = PLAIN_WIDTH) -> Console:
     """A console that writes plain text (no colour or style codes) at a fixed width."""
     return Console(file=buffer, no_color=True, color_system=None, force_terminal=False,
-                   width=PLAIN_WIDTH, highlight=False, emoji=False, soft_wrap=False,
+                   width=width, highlight=False, emoji=False, soft_wrap=False,
                    legacy_windows=False)
+
+
+def plain_text(draw: Callable[[Console], None], width: int = PLAIN_WIDTH) -> str:
+    """What ``draw`` prints on a console, as plain text without trailing spaces."""
+    buffer = StringIO()
+    draw(plain_console(buffer, width))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
 def render_plain(report: dict[str, Any]) -> str:
     """The terminal report as plain text, for ``-o FILE``."""
-    buffer = StringIO()
-    print_report(report, plain_console(buffer))
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+    return plain_text(lambda console: print_report(report, console))
 
 
 # --- league table ------------------------------------------------------------------------
