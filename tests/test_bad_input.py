@@ -112,3 +112,52 @@ def test_lint_reports_malformed_definitions(name: str, old: str, new: str, expec
     assert code == 1, err
     assert expected in out and f"{name}:" in out
     assert "Traceback" not in err
+
+
+AUDIT = ROOT / "examples" / "unofficial-school-scheme.yaml"
+
+
+def spot(tmp_path: Path, *extra: str, own: Path | None = None) -> tuple[int, str, str]:
+    own = own or tmp_path / "oak.yaml"
+    if not own.exists():
+        own.write_text(AUDIT.read_text())
+    result = CliRunner().invoke(main, ["walk", "--mode", "spot", "--self", str(own),
+                                       "--assessor", "PSD", *extra], input="")
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_spot_audit_refuses_a_spot_file_as_self(tmp_path: Path) -> None:
+    audit = tmp_path / "audit.yaml"
+    audit.write_text(AUDIT.read_text().replace("mode: self", "mode: spot\nself_assessment: x"))
+    code, _, err = spot(tmp_path, own=audit)
+    one_line_error(code, err, "audit.yaml", "not a self-assessment")
+
+
+def test_spot_audit_is_saved_apart_from_the_self_assessment(tmp_path: Path) -> None:
+    code, _, err = spot(tmp_path, "--answers", str(tmp_path / "oak.yaml"))
+    one_line_error(code, err, "saved apart from the self-assessment")
+
+
+def test_spot_audit_with_a_register_needs_a_scheme_in_it(tmp_path: Path) -> None:
+    code, _, err = spot(tmp_path, "--register", str(REGISTER))
+    one_line_error(code, err, "no scheme_id", "--scheme-id")
+    code, _, err = spot(tmp_path, "--register", str(REGISTER), "--scheme-id", "S-999")
+    one_line_error(code, err, "register.xlsx", "'S-999' is not in the schemes table")
+
+
+def test_compare_refuses_a_directory_and_non_utf8(tmp_path: Path) -> None:
+    code, _, err = run("compare", str(tmp_path), str(tmp_path))
+    one_line_error(code, err, str(tmp_path))
+    latin = tmp_path / "old.json"
+    latin.write_bytes(b'{"schemes": ["\xa3"]}')
+    code, _, err = run("compare", str(latin), str(latin))
+    one_line_error(code, err, "old.json")
+
+
+def test_sample_terminal_table_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "sample.txt"
+    code, _, err = run("sample", str(REGISTER), "--scheme", "S-001", "--seed", "3",
+                       "--as-of", "2026-11-22", "-o", str(out))
+    assert code == 0, err
+    text = out.read_text()
+    assert "P-101" in text and "seed 3" in text and "\x1b[" not in text
