@@ -15,7 +15,7 @@ from typing import Any
 from youthscheme_audit.catalog import Catalog, parse_profile_value
 from youthscheme_audit.errors import AnswersError
 from youthscheme_audit.models import Answer, Mode
-from youthscheme_audit.yamlio import YDict, atomic_write, dump_yaml, load_yaml
+from youthscheme_audit.yamlio import YDict, atomic_write, dump_yaml, load_yaml, unknown_keys
 
 FORMAT = "youthscheme-audit/answers@1"
 TOP_KEYS = {
@@ -114,10 +114,9 @@ def load_answers(path: str | Path, catalog: Catalog) -> AnswersFile:
         line = doc.line_of("format") if isinstance(doc, YDict) else 1
         raise AnswersError(f"not a youthscheme-audit answers file (expected 'format: {FORMAT}')",
                            p, line)
-    for key in doc:
-        if key not in TOP_KEYS:
-            raise AnswersError(f"unknown key '{key}' (allowed: {', '.join(sorted(TOP_KEYS))})",
-                               p, doc.line_of(key))
+    if extra := unknown_keys(doc, TOP_KEYS):
+        key, line, hint = extra[0]
+        raise AnswersError(f"unknown key '{key}' ({hint})", p, line)
     try:
         mode = Mode(doc.get("mode", "self"))
     except ValueError:
@@ -216,10 +215,9 @@ def _answers(doc: YDict, catalog: Catalog, p: str) -> dict[str, AnswerRecord]:
         if not isinstance(entry, YDict):
             raise AnswersError(f"{cid}: expected 'answer:' with optional note and evidence",
                                p, line)
-        for key in entry:
-            if key not in ANSWER_KEYS:
-                raise AnswersError(f"{cid}: unknown key '{key}' (allowed: "
-                                   f"{', '.join(sorted(ANSWER_KEYS))})", p, entry.line_of(key))
+        if extra := unknown_keys(entry, ANSWER_KEYS):
+            key, key_line, hint = extra[0]
+            raise AnswersError(f"{cid}: unknown key '{key}' ({hint})", p, key_line)
         out[cid] = AnswerRecord(
             answer=parse_answer(entry.get("answer"), f"{cid}: ", p, entry.line_of("answer")),
             note=_text(entry, "note", p),

@@ -10,7 +10,6 @@ can show them all and every other command can refuse with the first.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from youthscheme_audit.checks.base import Check, validate_value
 from youthscheme_audit.errors import AuditError, CatalogError
 from youthscheme_audit.models import SchemeType, Severity
 from youthscheme_audit.tables import TABLES, VOCABULARIES, literal_problem
-from youthscheme_audit.yamlio import YDict, YList, load_yaml
+from youthscheme_audit.yamlio import YDict, YList, load_yaml, unknown_keys
 
 PROFILE_FILE = "profile.yaml"
 PARAMETERS_FILE = "parameters.yaml"
@@ -196,11 +195,8 @@ class _Collector:
     def unknown_keys(
         self, node: YDict, allowed: set[str], path: str, item: str, what: str
     ) -> None:
-        for key in node:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self.add(path, node.line_of(key), item, f"unknown {what} key '{key}'{hint}")
+        for key, line, hint in unknown_keys(node, allowed):
+            self.add(path, line, item, f"unknown {what} key '{key}' ({hint})")
 
 
 def load_catalog(extra_dirs: Iterable[str | Path] = ()) -> tuple[Catalog, list[Problem]]:
@@ -523,14 +519,11 @@ class _Builder(_Collector):
             return None
         before = len(self.problems)
         params: dict[str, Any] = {}
+        for key, line, hint in unknown_keys(item, {"kind", "table", *kind.PARAMS}):
+            self.add(p, line, cid, f"unknown parameter '{key}' for check kind {kind_name} "
+                     f"({hint})")
         for key, raw in item.items():
-            if key in ("kind", "table"):
-                continue
-            if key not in kind.PARAMS:
-                close = difflib.get_close_matches(key, list(kind.PARAMS), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self.add(p, item.line_of(key), cid,
-                         f"unknown parameter '{key}' for check kind {kind_name}{hint}")
+            if key in ("kind", "table") or key not in kind.PARAMS:
                 continue
             params[key] = self._param(p, item.line_of(key), cid, table, key,
                                       kind.PARAMS[key].kind, raw)

@@ -29,7 +29,7 @@ from youthscheme_audit.errors import RegisterError, YamlError
 from youthscheme_audit.models import DataIssue
 from youthscheme_audit.tables import TABLES, TableSpec, normalise_header
 from youthscheme_audit.values import BLANK, ColumnParser, Unknown, clean
-from youthscheme_audit.yamlio import YDict, load_yaml
+from youthscheme_audit.yamlio import YDict, load_yaml, unknown_keys
 
 
 @dataclass
@@ -86,11 +86,8 @@ def load_mapping(path: Path) -> Mapping:
         return Mapping()
     if not isinstance(data, YDict):
         raise RegisterError("a mapping file is a YAML mapping with 'tables' and 'columns'", path, 1)
-    for key in data:
-        if key not in ("tables", "columns"):
-            raise RegisterError(
-                f"unknown key '{key}' (expected 'tables' or 'columns')", path, data.line_of(key)
-            )
+    for key, line, hint in unknown_keys(data, ("tables", "columns"))[:1]:
+        raise RegisterError(f"unknown key '{key}' ({hint})", path, line)
     return Mapping(_mapping_tables(data, path), _mapping_columns(data, path))
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from youthscheme_audit.catalog import Catalog
 from youthscheme_audit.errors import WaiverError
 from youthscheme_audit.models import Waiver
-from youthscheme_audit.yamlio import YDict, YList, load_yaml
+from youthscheme_audit.yamlio import YDict, YList, load_yaml, unknown_keys
 
 KEYS = {"control_id", "scheme_id", "justification", "approved_by", "expires"}
 REQUIRED = ("control_id", "justification", "approved_by", "expires")
@@ -38,10 +38,9 @@ def load_waivers(path: str | Path, catalog: Catalog) -> list[Waiver]:
     for node, line in zip(doc["waivers"], doc["waivers"].item_lines, strict=True):
         if not isinstance(node, YDict):
             raise WaiverError("each waiver must be a mapping", p, line)
-        for key in node:
-            if key not in KEYS:
-                raise WaiverError(f"unknown key '{key}' (allowed: {', '.join(sorted(KEYS))})",
-                                  p, node.line_of(key))
+        if extra := unknown_keys(node, KEYS):
+            key, key_line, hint = extra[0]
+            raise WaiverError(f"unknown key '{key}' ({hint})", p, key_line)
         for key in REQUIRED:
             if node.get(key) in (None, ""):
                 raise WaiverError(f"waiver is missing '{key}'", p, node.line)

@@ -19,10 +19,11 @@ crashes at depth ~50,000) or YAML 1.1 surprises (``no`` becoming ``False``,
 from __future__ import annotations
 
 import contextlib
+import difflib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -53,6 +54,22 @@ class YDict(dict[str, Any]):
     def line_of(self, key: str) -> int:
         """The line of ``key``, or of the mapping itself when the key is absent."""
         return self.key_lines.get(key, self.line)
+
+
+def unknown_keys(node: YDict, allowed: Iterable[str]) -> list[tuple[str, int, str]]:
+    """(key, line, hint) for each key of ``node`` not in ``allowed``.
+
+    The hint suggests the closest allowed key ("did you mean 'title'?") or, when none
+    is close, lists them all, so a typo in any file we read gets the same help.
+    """
+    names = sorted(allowed)
+    out = []
+    for key in node:
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(names)}"
+            out.append((key, node.line_of(key), hint))
+    return out
 
 
 class YList(list[Any]):
