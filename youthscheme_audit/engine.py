@@ -15,12 +15,14 @@ from typing import Any
 from youthscheme_audit.answers import AnswerRecord
 from youthscheme_audit.catalog import Catalog, Control
 from youthscheme_audit.checks import Check, Context, Outcome
+from youthscheme_audit.errors import RegisterError
 from youthscheme_audit.models import Answer, Citation, Finding, SchemeType, Status, Waiver
 from youthscheme_audit.registers import Register, Table
 from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 from youthscheme_audit.waivers import for_scheme, in_date
 
+KNOWN_IDS_SHOWN = 5  # in the error for a scheme id the register does not have
 MAX_CITATIONS = 50  # per check and scheme; the reason says how many more there were
 TYPE_WORDS = {  # (plural, singular with article)
     SchemeType.OFFICIAL: ("official VPC units", "an official VPC unit"),
@@ -251,6 +253,17 @@ class RegisterEvaluator:
         for i in rows:
             grouped[sid[i]].append(i)
         return grouped
+
+    def scheme(self, scheme_id: str, where: str | None = None) -> SchemeRow:
+        """The scheme called ``scheme_id``; a RegisterError naming a few known ids otherwise."""
+        for scheme in self.schemes:
+            if scheme.scheme_id == scheme_id:
+                return scheme
+        ids = [s.scheme_id for s in self.schemes]
+        shown = ", ".join(ids[:KNOWN_IDS_SHOWN]) or "none"
+        more = f" and {len(ids) - KNOWN_IDS_SHOWN} more" if len(ids) > KNOWN_IDS_SHOWN else ""
+        raise RegisterError(f"scheme '{scheme_id}' is not in the schemes table "
+                            f"(known ids: {shown}{more})", where)
 
     def flagged_rows(
         self, control_id: str, scheme_id: str, table: Table

@@ -18,7 +18,7 @@ from youthscheme_audit.engine import (
     evaluate_answers,
     with_self_assessment,
 )
-from youthscheme_audit.errors import AnswersError, RegisterError
+from youthscheme_audit.errors import AnswersError
 from youthscheme_audit.models import Finding, Mode, Report, SchemeResult, Waiver
 from youthscheme_audit.registers import Register
 from youthscheme_audit.report import build_report, scheme_result
@@ -158,9 +158,5 @@ def register_evidence(
 
     register = read_register(paths, mapping)
     evaluator = RegisterEvaluator(catalog, register, as_of)
-    for scheme in evaluator.schemes:
-        if scheme.scheme_id == scheme_id:
-            return {f.control_id: f for f in evaluator.findings(scheme)}
-    known = ", ".join(s.scheme_id for s in evaluator.schemes[:10])
-    raise RegisterError(f"scheme '{scheme_id}' is not in the schemes table (first ids: {known})",
-                        paths[0])
+    scheme = evaluator.scheme(scheme_id, str(paths[0]))
+    return {f.control_id: f for f in evaluator.findings(scheme)}

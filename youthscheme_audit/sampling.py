@@ -39,7 +39,6 @@ SAMPLE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_SIZE = 10
 FLAGGING = (Status.GAP, Status.UNVERIFIED)
-KNOWN_IDS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -107,18 +106,6 @@ class Sample:
 # --- selection -------------------------------------------------------------------------
 
 
-def find_scheme(evaluator: RegisterEvaluator, scheme_id: str, where: str | None) -> SchemeRow:
-    """The scheme called ``scheme_id``; a RegisterError naming a few known ids otherwise."""
-    for scheme in evaluator.schemes:
-        if scheme.scheme_id == scheme_id:
-            return scheme
-    ids = [s.scheme_id for s in evaluator.schemes]
-    shown = ", ".join(ids[:KNOWN_IDS_SHOWN]) or "none"
-    more = f" and {len(ids) - KNOWN_IDS_SHOWN} more" if len(ids) > KNOWN_IDS_SHOWN else ""
-    raise RegisterError(f"scheme '{scheme_id}' is not in the schemes table "
-                        f"(known ids: {shown}{more})", where)
-
-
 def display(value: Any) -> str:
     """A register value as the sample shows it: dates ISO, unknown as its raw text."""
     if isinstance(value, Unknown):
@@ -184,7 +171,7 @@ def select_sample(
     schemes = register.tables.get("schemes")
     where = schemes.source if schemes is not None else None
     evaluator = RegisterEvaluator(catalog, register, when)  # names never in messages
-    scheme = find_scheme(evaluator, scheme_id, where)
+    scheme = evaluator.scheme(scheme_id, where)
     data = register.tables.get(table)
     if data is None:
         raise RegisterError(f"the register has no {table} table to sample", where)
