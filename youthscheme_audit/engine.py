@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import Any
 
 from youthscheme_audit.answers import AnswerRecord
@@ -162,37 +163,82 @@ def _known(value: Any) -> Any:
     return None if isinstance(value, Unknown) else value
 
 
-Judgement = tuple[Status, str, list[Citation]]  # one check's verdict for one scheme
+Judgement = tuple[Status, str]  # one check's verdict for one scheme
 # per profile: every finding it settles (the rest are placeholders) and (index, control)
 # pairs that the register must judge for each scheme
 Plan = tuple[list[Finding], list[tuple[int, Control]]]
 
 
+def _group(sid: list[Any], rows: list[int]) -> dict[Any, list[int]]:
+    """Row indices grouped by the scheme they belong to."""
+    grouped: dict[Any, list[int]] = defaultdict(list)
+    for i in rows:
+        grouped[sid[i]].append(i)
+    return grouped
+
+
 @dataclass
 class _CheckRun:
-    """One register check run once over its whole table, grouped by scheme."""
+    """One register check run once over its whole table, counted per scheme."""
 
     check: Check
     table: Table | None
     missing: str  # why it could not run ('' when it ran)
-    # per scheme: the rows that fail / cannot be checked, or just how many (not citing)
-    fail: dict[Any, list[int]] | Counter[Any]
-    unknown: dict[Any, list[int]] | Counter[Any]
-    considered: Counter[Any]
-    rows: Counter[Any]
+    fail: Counter[Any]  # scheme -> rows that fail
+    unknown: Counter[Any]  # scheme -> rows that cannot be checked
+    considered: Counter[Any]  # scheme -> rows the check looked at
+    rows: Counter[Any]  # scheme -> rows in the table
+    # when citing: scheme -> the failing rows, and the rows that cannot be checked
+    fail_rows: dict[Any, list[int]] = field(default_factory=dict)
+    unknown_rows: dict[Any, list[int]] = field(default_factory=dict)
+    citing: bool = False
 
     def __post_init__(self) -> None:
         # the rule in words, and the reasons that do not depend on the scheme: built once
         rule = self.check.describe()
         table = self.check.table
         self.rule = rule
-        self.empty: Judgement = (
-            (Status.MET, f"no {table} rows for this scheme: {rule}", [])
+        self.default: Judgement = (
+            (Status.UNVERIFIED, self.missing) if self.missing
+            else (Status.MET, f"no {table} rows for this scheme: {rule}")
             if self.check.EMPTY_MEANS_MET
-            else (Status.UNVERIFIED, f"no {table} rows for this scheme", [])
+            else (Status.UNVERIFIED, f"no {table} rows for this scheme")
         )
-        self.none_apply: Judgement = (Status.MET, f"no {table} rows this applies to: {rule}", [])
-        self.all_pass: Judgement = (Status.MET, f"every {table} row passes: {rule}", [])
+
+    def judgements(self) -> dict[Any, Judgement]:
+        """The verdict for every scheme with rows in the table (others get ``default``).
+
+        Built for all schemes at once: schemes whose rows all pass share one verdict,
+        and a reason is worded once per distinct count.
+        """
+        table, rule = self.check.table, self.rule
+        out: dict[Any, Judgement] = dict.fromkeys(
+            self.rows, (Status.MET, f"no {table} rows this applies to: {rule}"))
+        passes: Judgement = (Status.MET, f"every {table} row passes: {rule}")
+        out.update(dict.fromkeys(self.considered, passes))
+        more = f" (first {MAX_CITATIONS} listed)" if self.citing else ""
+        for status, counts, what in ((Status.UNVERIFIED, self.unknown, "cannot be checked"),
+                                     (Status.GAP, self.fail, "fail")):  # a failing row wins
+            # (rows not passing, rows considered) per scheme, worded once per distinct pair
+            keys = list(zip(counts.values(), map(self.considered.__getitem__, counts),
+                            strict=True))
+            worded = {(n, of): (status, f"{n} of {of} {table} rows {what}: {rule}"
+                                        f"{more if n > MAX_CITATIONS else ''}")
+                      for n, of in set(keys)}
+            out.update(zip(counts, map(worded.__getitem__, keys), strict=True))
+        return out
+
+    def cited_rows(self, scheme_id: Any) -> list[int]:
+        """The rows a finding cites for this check: the failing ones, else the unknown."""
+        return self.fail_rows.get(scheme_id) or self.unknown_rows.get(scheme_id) or []
+
+
+def _combined(judgements: Iterable[Judgement]) -> Judgement:
+    """Several checks of one control: the worst status, every reason."""
+    statuses, reasons = zip(*judgements, strict=True)
+    status = (Status.GAP if Status.GAP in statuses
+              else Status.UNVERIFIED if Status.UNVERIFIED in statuses else Status.MET)
+    return status, "; ".join(reasons)
 
 
 class RegisterEvaluator:
@@ -211,10 +257,11 @@ class RegisterEvaluator:
         self._row_counts: dict[str, Counter[Any]] = {}
         # findings without cited rows repeat across schemes: build each one once
         self._shared: dict[tuple[str, Status, str], Finding] = {}
-        self._plans: dict[tuple[tuple[str, Any], ...], Plan] = {}
-        self._profile_fields = {
+        self._plans: dict[tuple[Any, ...], Plan] = {}
+        self._verdicts: dict[str, tuple[dict[Any, Finding], Finding]] = {}
+        self._profile_fields = sorted({
             c.field for control in catalog.ordered() for c in control.when
-        } | {"scheme_type"}
+        } | {"scheme_type"})  # the profile fields applicability depends on
         self.runs: dict[str, list[_CheckRun]] = {
             c.id: [self._run(check) for check in c.register]
             for c in catalog.ordered() if c.register
@@ -229,30 +276,26 @@ class RegisterEvaluator:
         table = self.register.tables.get(check.table)
         if table is None:
             return _CheckRun(check, None, f"the register has no {check.table} table",
-                             {}, {}, Counter(), Counter())
+                             Counter(), Counter(), Counter(), Counter())
         absent = sorted(c for c in check.columns() | {"scheme_id"} if c not in table.columns)
         if absent:
             return _CheckRun(check, table, f"the {check.table} table has no "
-                             f"{', '.join(absent)} column", {}, {}, Counter(), Counter())
+                             f"{', '.join(absent)} column", Counter(), Counter(), Counter(),
+                             Counter())
         outcome: Outcome = check.evaluate(table, self.ctx)
         sid = table.columns["scheme_id"]
-        fail, unknown = self._by_scheme(sid, outcome.fail), self._by_scheme(sid, outcome.unknown)
+        scheme_of = sid.__getitem__
         considered = (
             self._counts(table) if outcome.considered is None
-            else Counter(map(sid.__getitem__, outcome.considered))
+            else Counter(map(scheme_of, outcome.considered))
         )
-        return _CheckRun(check, table, "", fail, unknown, considered, self._counts(table))
-
-    def _by_scheme(
-        self, sid: list[Any], rows: list[int]
-    ) -> dict[Any, list[int]] | Counter[Any]:
-        """Rows grouped by scheme; only counted (in C) when no row will be cited."""
-        if not self.cite:
-            return Counter(map(sid.__getitem__, rows))
-        grouped: dict[Any, list[int]] = defaultdict(list)
-        for i in rows:
-            grouped[sid[i]].append(i)
-        return grouped
+        run = _CheckRun(check, table, "", Counter(map(scheme_of, outcome.fail)),
+                        Counter(map(scheme_of, outcome.unknown)), considered,
+                        self._counts(table), citing=self.cite)
+        if self.cite:
+            run.fail_rows = _group(sid, outcome.fail)
+            run.unknown_rows = _group(sid, outcome.unknown)
+        return run
 
     def scheme(self, scheme_id: str, where: str | None = None) -> SchemeRow:
         """The scheme called ``scheme_id``; a RegisterError naming a few known ids otherwise."""
@@ -276,18 +319,39 @@ class RegisterEvaluator:
         for run in self.runs.get(control_id, ()):
             if run.missing or run.table is not table:
                 continue
-            for grouped, status in ((run.fail, Status.GAP), (run.unknown, Status.UNVERIFIED)):
-                rows = grouped.get(scheme_id)
-                if isinstance(rows, list):
-                    out += [(i, run.check, status) for i in rows]
+            for grouped, status in ((run.fail_rows, Status.GAP),
+                                    (run.unknown_rows, Status.UNVERIFIED)):
+                out += [(i, run.check, status) for i in grouped.get(scheme_id, ())]
         return out
 
     def findings(self, scheme: SchemeRow) -> list[Finding]:
         """Findings for every control for one scheme of the register."""
-        ready, to_judge = self._plan(scheme.profile)
-        out = ready.copy()
-        for index, control in to_judge:
-            out[index] = self._finding(control, scheme.scheme_id)
+        return self.every_finding([scheme])[0]
+
+    def every_finding(self, schemes: Sequence[SchemeRow] | None = None) -> list[list[Finding]]:
+        """The findings of each scheme (all of them by default), in the order given.
+
+        Worked out a control at a time for each group of schemes that share a plan:
+        one column of findings per control, then turned into rows in C.
+        """
+        schemes = self.schemes if schemes is None else schemes
+        groups: dict[int, tuple[Plan, list[int]]] = {}
+        for pos, scheme in enumerate(schemes):
+            plan = self._plan(scheme.profile)
+            groups.setdefault(id(plan), (plan, []))[1].append(pos)
+        out: list[list[Finding]] = [[] for _ in schemes]
+        for (ready, to_judge), members in groups.values():
+            ids = [schemes[pos].scheme_id for pos in members]
+            columns = [[finding] * len(ids) for finding in ready]
+            for index, control in to_judge:
+                by_scheme, default = self._verdicts.get(control.id) or self._judge_all(control)
+                columns[index] = list(map(by_scheme.get, ids, repeat(default, len(ids))))
+            for pos, sid, row in zip(members, ids, zip(*columns, strict=True), strict=True):
+                out[pos] = list(row)
+                if self.cite:
+                    for index, control in to_judge:
+                        if row[index].status is not Status.MET:
+                            out[pos][index] = self._with_citations(control, sid, row[index])
         return out
 
     def _plan(self, profile: dict[str, Any]) -> Plan:
@@ -296,7 +360,7 @@ class RegisterEvaluator:
         Applicability depends only on the profile, and thousands of schemes share a
         handful of profiles, so each distinct profile is planned once.
         """
-        key = tuple(sorted((k, v) for k, v in profile.items() if k in self._profile_fields))
+        key = tuple(map(profile.get, self._profile_fields))
         plan = self._plans.get(key)
         if plan is None:
             ready: list[Finding] = []
@@ -322,54 +386,33 @@ class RegisterEvaluator:
             found = self._shared[key] = base_finding(control, status, reason)
         return found
 
-    def _finding(self, control: Control, scheme_id: str) -> Finding:
+    def _judge_all(self, control: Control) -> tuple[dict[Any, Finding], Finding]:
+        """Every scheme's finding for one control (without cited rows), and the default.
+
+        Worked out for all schemes at once: a scheme's finding is then one dict lookup,
+        and the few distinct findings are shared objects.
+        """
         runs = self.runs[control.id]
         if len(runs) == 1:  # most controls have one check: no combining needed
-            status, reason, cited = self._judge(runs[0], scheme_id)
-            if not cited:
-                return self._shared_finding(control, status, reason)
-            return base_finding(control, status, reason, citations=tuple(cited),
-                                evidence=tuple(c.message for c in cited))
-        statuses: list[Status] = []
-        reasons: list[str] = []
-        citations: list[Citation] = []
-        for run in self.runs[control.id]:
-            status, reason, cited = self._judge(run, scheme_id)
-            statuses.append(status)
-            reasons.append(reason)
-            citations += cited
-        status = (
-            Status.GAP if Status.GAP in statuses
-            else Status.UNVERIFIED if Status.UNVERIFIED in statuses else Status.MET
-        )
-        if not citations:
-            return self._shared_finding(control, status, "; ".join(reasons))
-        return base_finding(
-            control, status, "; ".join(reasons), citations=tuple(citations),
-            evidence=tuple(c.message for c in citations),
-        )
+            judged, default = runs[0].judgements(), runs[0].default
+        else:
+            each = [(run.judgements(), run.default) for run in runs]
+            schemes = set().union(*(j for j, _ in each))
+            judged = {s: _combined(j.get(s, d) for j, d in each) for s in schemes}
+            default = _combined(d for _, d in each)
+        finding = {j: self._shared_finding(control, *j) for j in {*judged.values(), default}}
+        result = dict(zip(judged, map(finding.__getitem__, judged.values()), strict=True)), \
+            finding[default]
+        self._verdicts[control.id] = result
+        return result
 
-    def _judge(self, run: _CheckRun, scheme_id: str) -> Judgement:
-        if run.missing:
-            return Status.UNVERIFIED, run.missing, []
-        if scheme_id not in run.rows:
-            return run.empty
-        fail = run.fail.get(scheme_id)
-        unknown = run.unknown.get(scheme_id)
-        if not fail and not unknown:
-            return run.all_pass if scheme_id in run.considered else run.none_apply
-        considered = run.considered.get(scheme_id, 0)
-        table = run.check.table
-        if fail:
-            rows, n = (fail, len(fail)) if isinstance(fail, list) else ([], fail)
-            more = f" (first {MAX_CITATIONS} listed)" if rows and n > MAX_CITATIONS else ""
-            return (Status.GAP, f"{n} of {considered} {table} rows fail: {run.rule}{more}",
-                    self._cite(run, rows))
-        assert unknown is not None
-        rows, n = (unknown, len(unknown)) if isinstance(unknown, list) else ([], unknown)
-        more = f" (first {MAX_CITATIONS} listed)" if rows and n > MAX_CITATIONS else ""
-        return (Status.UNVERIFIED, f"{n} of {considered} {table} rows cannot be checked: "
-                f"{run.rule}{more}", self._cite(run, rows))
+    def _with_citations(self, control: Control, scheme_id: Any, finding: Finding) -> Finding:
+        """``finding`` with the rows behind it cited (as many as MAX_CITATIONS per check)."""
+        cited = [c for run in self.runs[control.id] if not run.missing
+                 for c in self._cite(run, run.cited_rows(scheme_id))]
+        if not cited:
+            return finding
+        return replace(finding, citations=tuple(cited), evidence=tuple(c.message for c in cited))
 
     def _cite(self, run: _CheckRun, rows: list[int]) -> list[Citation]:
         if not self.cite:

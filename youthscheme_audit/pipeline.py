@@ -100,9 +100,9 @@ def register_report(
     waiver_list = list(waivers)
     results = []
     total = len(evaluator.schemes)
-    for n, scheme in enumerate(evaluator.schemes, 1):
-        findings, expired = apply_waivers(evaluator.findings(scheme), waiver_list,
-                                          scheme.scheme_id, as_of)
+    every = evaluator.every_finding()
+    for n, (scheme, found) in enumerate(zip(evaluator.schemes, every, strict=True), 1):
+        findings, expired = apply_waivers(found, waiver_list, scheme.scheme_id, as_of)
         results.append(scheme_result(scheme.scheme_id, scheme.scheme_name, scheme.profile,
                                      findings, expired))
         if progress is not None:
