@@ -106,6 +106,22 @@ def test_league_table_worst_first_on_terminal() -> None:
     assert out.index("S-003") < out.index("S-002")  # red before amber
 
 
+def test_piped_league_is_aligned_and_cuts_long_names(tmp_path: Path) -> None:
+    long_name = "The Very Long Named Community Youth Safety Scheme of Northshire"
+    (tmp_path / "schemes.csv").write_text(
+        "scheme_id,scheme_name,scheme_type\n"
+        f"S-1,{long_name},unofficial\nS-22,Short,official\n", encoding="utf-8")
+    code, out, err = run("score", str(tmp_path / "schemes.csv"), *AS_OF)
+    assert code == 0, err
+    lines = out.splitlines()
+    header = next(line for line in lines if line.lstrip().startswith("#"))
+    rows = [line for line in lines if "S-1 " in line or "S-22 " in line]
+    assert len(rows) == 2
+    column = header.index("Rating")
+    assert all(row[column:].split()[0] in ("red", "amber", "green") for row in rows)
+    assert long_name not in out and long_name[:39] + "…" in out
+
+
 def test_per_scheme_reports_and_index(tmp_path: Path) -> None:
     out = tmp_path / "reports"
     out.mkdir()

@@ -111,14 +111,19 @@ class FixedTable:
 
 def plain_table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: set[int],
                 caps: dict[int, int]) -> str:
-    """A fixed-width text table as one string (for tens of thousands of rows)."""
-    body = [[cell if len(cell) <= caps.get(i, 99) else cell[: caps[i] - 1] + "…"
-             for i, cell in enumerate(row)] for row in rows]
+    """A fixed-width text table as one string (for tens of thousands of rows).
+
+    Cells of a capped column longer than its cap end in "…"; each line is one
+    ``str.format`` call, so 20,000 rows take a fraction of a second.
+    """
+    body = [list(row) for row in rows]
+    for i, cap in caps.items():
+        for row in body:
+            if len(row[i]) > cap:
+                row[i] = row[i][: cap - 1] + "…"
     widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(headers)]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
-
+    template = "  ".join(f"{{:{'>' if i in right else '<'}{w}}}" for i, w in enumerate(widths))
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(headers), rule, *(line(r) for r in body)]) + "\n"
+    lines = [template.format(*headers).rstrip(), rule]
+    lines += [template.format(*row).rstrip() for row in body]
+    return "\n".join(lines) + "\n"
