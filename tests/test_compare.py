@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -14,6 +15,10 @@ from youthscheme_audit.compare import compare_results
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_LIKE = ROOT / "examples" / "unofficial-school-scheme.yaml"
+SCHEMA = json.loads((ROOT / "youthscheme_audit" / "schema" / "compare.schema.json").read_text(
+    encoding="utf-8"))
+jsonschema.Draft202012Validator.check_schema(SCHEMA)
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 SCHEME_HEADER = ("scheme_id,scheme_name,scheme_type,host_type,age_min,age_max,offsite_activities,"
                  "social_media_accounts,approved_by,approval_date,central_registration,"
@@ -65,9 +70,12 @@ def quarters(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def compare_json(old: Path, new: Path, *extra: str) -> dict[str, Any]:
+    """The JSON output of compare, checked against the shipped compare.schema.json."""
     code, out, err = run("compare", str(old), str(new), "--format", "json", *extra)
     assert code == 0, err
-    return json.loads(out)
+    result: dict[str, Any] = json.loads(out)
+    VALIDATOR.validate(result)
+    return result
 
 
 def by_id(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -238,6 +246,7 @@ def test_unscored_schemes_and_new_controls() -> None:
     old = scheme("A", None, "amber", GOV_01="unverified")
     new = scheme("A", 50.0, "red", GOV_01="unverified", GOV_02="gap")
     out = compare_results(result(old), result(new))
+    VALIDATOR.validate(out)  # nulls for what cannot be scored are part of the schema
     (c,) = out["schemes"]
     assert c["score_delta"] is None and c["score_old"] is None
     assert c["new_gaps"] == ["GOV-02"]
@@ -249,6 +258,7 @@ def test_single_scheme_results_pair_even_when_ids_differ() -> None:
     old = result(scheme("old-file", 50.0, "red", GOV_01="gap"), kind="self")
     new = result(scheme("new-file", 60.0, "red", GOV_01="met"), kind="self")
     out = compare_results(old, new)
+    VALIDATOR.validate(out)
     (c,) = out["schemes"]
     assert c["resolved_gaps"] == ["GOV-01"] and "note" in c
     assert out["added"] == out["removed"] == []

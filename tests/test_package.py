@@ -23,6 +23,7 @@ def test_wheel_contains_checklists_templates_and_schema(tmp_path: Path) -> None:
     assert checklists == bundled
     assert any(n.startswith("youthscheme_audit/report_templates/") for n in names)
     assert "youthscheme_audit/schema/report.schema.json" in names
+    assert "youthscheme_audit/schema/compare.schema.json" in names
     assert not [n for n in names if n.startswith(("tests/", "examples/", "benchmarks/"))]
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 

@@ -1,7 +1,8 @@
 """What changed between two JSON results (of ``report`` or ``score``) of the same scheme(s).
 
 ``compare_results(old, new)`` is pure: two result dicts in, one plain dict out. That
-dict is the JSON output of ``youthscheme-audit compare --format json``:
+dict is the JSON output of ``youthscheme-audit compare --format json``, documented by
+``schema/compare.schema.json`` (shipped in the package; the tests validate against it):
 
 .. code-block:: text
 
