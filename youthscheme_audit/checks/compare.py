@@ -93,9 +93,10 @@ class Compare(Check):
             shift(ctx.as_of, years=int(self.recent_years))
             if self.recent_years is not None else None
         )
+        unknown, date = Unknown, dt.date  # locals: no global lookup per row
         return [
-            None if left.__class__ is Unknown or right.__class__ is Unknown
-            else True if since is not None and right.__class__ is dt.date and right < since
+            None if left.__class__ is unknown or right.__class__ is unknown
+            else True if since is not None and right.__class__ is date and right < since
             else op(left, right)
             for left, right in zip(columns[0], columns[1], strict=True)
         ]

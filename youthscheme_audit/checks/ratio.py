@@ -104,10 +104,10 @@ class Ratio(Check):
         """Adults needed per row from the scheme's band, decided in one comprehension."""
         sids, adults, young = columns
         per = {sid: band[2] if (band := self.band(ctx, sid)) else 0 for sid in set(sids)}
-        ceil = math.ceil
+        ceil, unknown = math.ceil, Unknown  # locals: no global lookup per row
         return [
             self.test(ctx, s, a, y)
-            if a.__class__ is Unknown or y.__class__ is Unknown or not per[s]
+            if a.__class__ is unknown or y.__class__ is unknown or not per[s]
             else a >= max(1, ceil(y / per[s]))
             for s, a, y in zip(sids, adults, young, strict=True)
         ]
