@@ -100,6 +100,9 @@ BAD_INPUTS = {
     "bad-profile": ("profile:\n  scheme_type: pirate\n",
                     "answers.yaml:4: scheme_type must be one of official, unofficial, force"),
     "unknown-key": ("colour: blue\n", "answers.yaml:3: unknown key 'colour'"),
+    # fromisoformat alone would take these ISO 8601 basic and week forms
+    "as-of-basic": ("as_of: '20251231'\n", "answers.yaml:3: 'as_of' must be a date YYYY-MM-DD"),
+    "as-of-week": ("as_of: 2025-W01-1\n", "answers.yaml:3: 'as_of' must be a date YYYY-MM-DD"),
 }
 
 
@@ -162,6 +165,8 @@ def test_waivers_change_exactly_the_waived_finding(tmp_path: Path) -> None:
          "    expires: 2027-01-01\n", "waivers.yaml:2: 'GOV-77' is not a control"),
         ("waivers:\n  - control_id: GOV-08\n    justification: j\n    approved_by: a\n"
          "    expires: soon\n", "waivers.yaml:5: expires must be a date"),
+        ("waivers:\n  - control_id: GOV-08\n    justification: j\n    approved_by: a\n"
+         "    expires: '20271231'\n", "waivers.yaml:5: expires must be a date YYYY-MM-DD"),
         ("waivers:\n  - control_id: GOV-08\n    approved_by: a\n    expires: 2027-01-01\n",
          "waivers.yaml:2: waiver is missing 'justification'"),
         ("- just a list\n", "expected a top-level 'waivers:' list"),

@@ -200,7 +200,7 @@ def test_markdown_is_a_checklist_with_the_seed(register: list[str], tmp_path: Pa
     text = out_file.read_text(encoding="utf-8")
     assert "seed 77: re-run with --seed 77 for the same sample" in text
     assert text.count("- [ ] ") == 10
-    assert "- [ ] person\\_id P005 (row 6, flagged)" in text
+    assert "- [ ] person_id P005 (row 6, flagged)" in text  # intraword _ needs no escape
     assert "| verified |" in text
 
 

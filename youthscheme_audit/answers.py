@@ -14,7 +14,7 @@ from typing import Any
 
 from youthscheme_audit.catalog import Catalog, parse_profile_value
 from youthscheme_audit.errors import AnswersError
-from youthscheme_audit.models import Answer, Mode
+from youthscheme_audit.models import Answer, Mode, iso_date
 from youthscheme_audit.yamlio import YDict, atomic_write, dump_yaml, load_yaml, unknown_keys
 
 FORMAT = "youthscheme-audit/answers@1"
@@ -169,12 +169,9 @@ def _text(doc: YDict, key: str, p: str) -> str:
 
 def _date_text(doc: YDict, key: str, p: str) -> str:
     value = _text(doc, key, p)
-    if value:
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            raise AnswersError(f"'{key}' must be a date YYYY-MM-DD, not '{value}'", p,
-                               doc.line_of(key)) from None
+    if value and iso_date(value) is None:
+        raise AnswersError(f"'{key}' must be a date YYYY-MM-DD, not '{value}'", p,
+                           doc.line_of(key))
     return value
 
 

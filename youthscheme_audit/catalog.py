@@ -20,7 +20,7 @@ from typing import Any
 from youthscheme_audit import checks
 from youthscheme_audit.checks.base import Check, validate_value
 from youthscheme_audit.errors import AuditError, CatalogError
-from youthscheme_audit.models import SchemeType, Severity
+from youthscheme_audit.models import SchemeType, Severity, shown
 from youthscheme_audit.tables import TABLES, VOCABULARIES, literal_problem
 from youthscheme_audit.yamlio import YDict, YList, load_yaml, unknown_keys
 
@@ -102,17 +102,13 @@ class Condition:
     def describe(self) -> str:
         """The condition in words."""
         if self.values:
-            words = " or ".join(_word(v) for v in self.values)
+            words = " or ".join(shown(v) for v in self.values)
             return f"{self.field} is {words}"
         if self.minimum is not None and self.maximum is not None:
             return f"{self.field} is between {self.minimum} and {self.maximum}"
         if self.minimum is not None:
             return f"{self.field} is at least {self.minimum}"
         return f"{self.field} is at most {self.maximum}"
-
-
-def _word(value: Any) -> str:
-    return ("yes" if value else "no") if isinstance(value, bool) else str(value)
 
 
 @dataclass(frozen=True)

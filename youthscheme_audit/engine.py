@@ -17,7 +17,15 @@ from youthscheme_audit.answers import AnswerRecord
 from youthscheme_audit.catalog import Catalog, Control
 from youthscheme_audit.checks import Check, Context, Outcome
 from youthscheme_audit.errors import RegisterError
-from youthscheme_audit.models import Answer, Citation, Finding, SchemeType, Status, Waiver
+from youthscheme_audit.models import (
+    Answer,
+    Citation,
+    Finding,
+    SchemeType,
+    Status,
+    Waiver,
+    shown,
+)
 from youthscheme_audit.registers import Register, Table
 from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
@@ -43,10 +51,8 @@ def not_applicable_reason(control: Control, profile: dict[str, Any]) -> str | No
         return f"applies to {kinds} only; this is {TYPE_WORDS[SchemeType(scheme_type)][1]}"
     for condition in control.when:
         if condition.holds(profile) is False:
-            shown = profile.get(condition.field)
-            if isinstance(shown, bool):
-                shown = "yes" if shown else "no"
-            return f"applies only when {condition.describe()} (this scheme: {shown})"
+            this = shown(profile.get(condition.field)) or "not given"
+            return f"applies only when {condition.describe()} (this scheme: {this})"
     return None
 
 

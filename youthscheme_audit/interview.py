@@ -30,7 +30,7 @@ from youthscheme_audit.answers import (
 from youthscheme_audit.catalog import Catalog, Control, ProfileField, parse_profile_value
 from youthscheme_audit.engine import not_applicable_reason
 from youthscheme_audit.errors import AnswersError, AuditError
-from youthscheme_audit.models import Answer, Finding, Mode
+from youthscheme_audit.models import Answer, Finding, Mode, shown
 
 
 class Prompter(Protocol):
@@ -154,13 +154,6 @@ def choice_value(pfield: ProfileField, text: str) -> Any:
     if pfield.type == "choice" and raw.isdigit() and 1 <= int(raw) <= len(names):
         return names[int(raw) - 1]
     return parse_profile_value(pfield, raw)
-
-
-def shown(value: Any) -> str:
-    """A profile value as a person reads it."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return "" if value is None else str(value)
 
 
 class Interview:

@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_date(text: str) -> dt.date | None:
+    """``text`` as a YYYY-MM-DD date, or None.
+
+    Stricter than ``date.fromisoformat``, which on 3.11 also takes 20251231 and 2025-W01-1:
+    files we write and document say YYYY-MM-DD, so that is all we read.
+    """
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def shown(value: Any) -> str:
+    """A value as a person reads it: yes or no for booleans, blank for None, else its text."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
 
 
 class Severity(StrEnum):

@@ -24,8 +24,9 @@ from typing import Any
 from youthscheme_audit.catalog import Catalog
 from youthscheme_audit.engine import RegisterEvaluator, SchemeRow
 from youthscheme_audit.errors import RegisterError
-from youthscheme_audit.models import Status
+from youthscheme_audit.models import Status, shown
 from youthscheme_audit.registers import Register, Table
+from youthscheme_audit.render.common import md_escape
 from youthscheme_audit.render.csv_out import safe_cell
 from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
@@ -110,13 +111,11 @@ def display(value: Any) -> str:
     """A register value as the sample shows it: dates ISO, unknown as its raw text."""
     if isinstance(value, Unknown):
         return value.raw
-    if isinstance(value, bool):
-        return "yes" if value else "no"
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return shown(value)
 
 
 def flagged_rows(
@@ -247,35 +246,28 @@ def summary_line(sample: Sample) -> str:
             f"as of {sample.as_of}, seed {sample.seed}")
 
 
-def _md(text: str) -> str:
-    """Text safe inside a markdown table cell: pipes, line breaks and markup escaped."""
-    out = " ".join(str(text).split())
-    for ch in "\\`*_[]<>|#":
-        out = out.replace(ch, "\\" + ch)
-    return out
-
-
 def render_markdown(sample: Sample) -> str:
     """A markdown worksheet: heading with the seed, a table with an empty verified column."""
-    title = f"Sample of {sample.table} records: {_md(sample.scheme_name)} ({_md(sample.scheme_id)})"
-    lines = [f"# {title}", "", f"- {_md(summary_line(sample))}",
-             f"- {_md(sample.rerun_hint)}"]
+    scheme = f"{md_escape(sample.scheme_name)} ({md_escape(sample.scheme_id)})"
+    title = f"Sample of {sample.table} records: {scheme}"
+    lines = [f"# {title}", "", f"- {md_escape(summary_line(sample))}",
+             f"- {md_escape(sample.rerun_hint)}"]
     if sample.sources:
-        lines.append(f"- register: {_md(', '.join(sample.sources))}")
-    lines += [f"- note: {_md(n)}" for n in sample.notes]
+        lines.append(f"- register: {md_escape(', '.join(sample.sources))}")
+    lines += [f"- note: {md_escape(n)}" for n in sample.notes]
     lines.append("")
     if not sample.rows:
         lines.append(f"No {sample.table} rows for this scheme.")
         return "\n".join(lines) + "\n"
     header = columns(sample)
-    lines.append("| " + " | ".join(_md(h) for h in header) + " |")
+    lines.append("| " + " | ".join(md_escape(h) for h in header) + " |")
     lines.append("|" + "---|" * len(header))
     for row in sample.rows:
-        lines.append("| " + " | ".join(_md(c) for c in cells(sample, row)) + " |")
+        lines.append("| " + " | ".join(md_escape(c) for c in cells(sample, row)) + " |")
     lines += ["", "## Checklist", ""]
     for row in sample.rows:
         who = f"{sample.key or 'row'} {row.record}" if row.record else f"row {row.row}"
-        lines.append(f"- [ ] {_md(who)} (row {row.row}, {row.picked})")
+        lines.append(f"- [ ] {md_escape(who)} (row {row.row}, {row.picked})")
     return "\n".join(lines) + "\n"
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from youthscheme_audit.catalog import Catalog
 from youthscheme_audit.errors import WaiverError
-from youthscheme_audit.models import Waiver
+from youthscheme_audit.models import Waiver, iso_date
 from youthscheme_audit.yamlio import YDict, YList, load_yaml, unknown_keys
 
 KEYS = {"control_id", "scheme_id", "justification", "approved_by", "expires"}
@@ -49,11 +49,9 @@ def load_waivers(path: str | Path, catalog: Catalog) -> list[Waiver]:
             raise WaiverError(f"'{cid}' is not a control in the checklists in use", p,
                               node.line_of("control_id"))
         expires = str(node["expires"])
-        try:
-            dt.date.fromisoformat(expires)
-        except ValueError:
+        if iso_date(expires) is None:
             raise WaiverError(f"expires must be a date YYYY-MM-DD, not '{expires}'", p,
-                              node.line_of("expires")) from None
+                              node.line_of("expires"))
         scheme = node.get("scheme_id")
         out.append(Waiver(
             control_id=cid, scheme_id=None if scheme in (None, "") else str(scheme),

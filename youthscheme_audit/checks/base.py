@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
+from youthscheme_audit.models import shown
 from youthscheme_audit.registers import Table, positions, rows_of
 from youthscheme_audit.tables import TABLES, literal_problem
 from youthscheme_audit.values import Unknown
@@ -113,11 +114,9 @@ def fmt(value: Any) -> str:
         return f"'{value.raw}' (unreadable: {value.problem})" if value.problem else (
             f"'{value.raw}' (unknown)" if value.raw else "blank"
         )
-    if isinstance(value, bool):
-        return "yes" if value else "no"
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return shown(value)
 
 
 class Check:

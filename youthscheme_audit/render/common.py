@@ -20,6 +20,8 @@ STATUS_LABELS = {
 DATA_QUALITY_HINT = (
     "use --format csv, json or html, or -o DIR for per-scheme reports, to see every issue"
 )
+# characters that would start markup, a link, raw HTML, an entity or a table cell
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|&~#]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # names Windows refuses whatever the extension
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
@@ -89,3 +91,9 @@ def anchors(schemes: list[dict[str, Any]]) -> list[str]:
     """A unique, HTML-safe anchor per scheme, in the order given (ids may repeat)."""
     taken: set[str] = set()
     return ["scheme-" + safe_name(s["scheme_id"], taken) for s in schemes]
+
+
+def md_escape(value: Any) -> str:
+    """Text made inert in markdown: no markup, links, HTML or table breaks; one line."""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", text)

@@ -6,7 +6,6 @@ scoring.py or the view built here.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -23,12 +22,10 @@ from youthscheme_audit.render.common import (
     fmt_score,
     formula_numbers,
     gap_counts,
+    md_escape,
     status_label,
 )
 from youthscheme_audit.report import league, sections
-
-# characters that would start markup, a link, raw HTML, an entity or a table cell
-_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|&~#]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 
 
 def templates_dir() -> Path:
@@ -37,12 +34,6 @@ def templates_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent.parent / "report_templates"
-
-
-def md_escape(value: Any) -> str:
-    """Text made inert in markdown: no markup, links, HTML or table breaks; one line."""
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 @lru_cache(maxsize=2)
