@@ -51,8 +51,9 @@ def not_applicable_reason(control: Control, profile: dict[str, Any]) -> str | No
         return f"applies to {kinds} only; this is {TYPE_WORDS[SchemeType(scheme_type)][1]}"
     for condition in control.when:
         if condition.holds(profile) is False:
-            this = shown(profile.get(condition.field)) or "not given"
-            return f"applies only when {condition.describe()} (this scheme: {this})"
+            # holds() is False only for a value the profile gives
+            return (f"applies only when {condition.describe()} "
+                    f"(this scheme: {shown(profile.get(condition.field))})")
     return None
 
 
@@ -190,10 +191,10 @@ class _CheckRun:
     check: Check
     table: Table | None
     missing: str  # why it could not run ('' when it ran)
-    fail: Counter[Any]  # scheme -> rows that fail
-    unknown: Counter[Any]  # scheme -> rows that cannot be checked
-    considered: Counter[Any]  # scheme -> rows the check looked at
-    rows: Counter[Any]  # scheme -> rows in the table
+    fail: Counter[Any] = field(default_factory=Counter)  # scheme -> rows that fail
+    unknown: Counter[Any] = field(default_factory=Counter)  # scheme -> rows not checkable
+    considered: Counter[Any] = field(default_factory=Counter)  # scheme -> rows looked at
+    rows: Counter[Any] = field(default_factory=Counter)  # scheme -> rows in the table
     # when citing: scheme -> the failing rows, and the rows that cannot be checked
     fail_rows: dict[Any, list[int]] = field(default_factory=dict)
     unknown_rows: dict[Any, list[int]] = field(default_factory=dict)
@@ -281,13 +282,11 @@ class RegisterEvaluator:
     def _run(self, check: Check) -> _CheckRun:
         table = self.register.tables.get(check.table)
         if table is None:
-            return _CheckRun(check, None, f"the register has no {check.table} table",
-                             Counter(), Counter(), Counter(), Counter())
+            return _CheckRun(check, None, f"the register has no {check.table} table")
         absent = sorted(c for c in check.columns() | {"scheme_id"} if c not in table.columns)
         if absent:
-            return _CheckRun(check, table, f"the {check.table} table has no "
-                             f"{', '.join(absent)} column", Counter(), Counter(), Counter(),
-                             Counter())
+            return _CheckRun(check, table,
+                             f"the {check.table} table has no {', '.join(absent)} column")
         outcome: Outcome = check.evaluate(table, self.ctx)
         sid = table.columns["scheme_id"]
         scheme_of = sid.__getitem__
@@ -407,9 +406,8 @@ class RegisterEvaluator:
             judged = {s: _combined(j.get(s, d) for j, d in each) for s in schemes}
             default = _combined(d for _, d in each)
         finding = {j: self._shared_finding(control, *j) for j in {*judged.values(), default}}
-        result = dict(zip(judged, map(finding.__getitem__, judged.values()), strict=True)), \
-            finding[default]
-        self._verdicts[control.id] = result
+        by_scheme = dict(zip(judged, map(finding.__getitem__, judged.values()), strict=True))
+        result = self._verdicts[control.id] = (by_scheme, finding[default])
         return result
 
     def _with_citations(self, control: Control, scheme_id: Any, finding: Finding) -> Finding:
