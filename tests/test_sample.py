@@ -204,6 +204,18 @@ def test_markdown_is_a_checklist_with_the_seed(register: list[str], tmp_path: Pa
     assert "| verified |" in text
 
 
+def test_markdown_escapes_markup_in_register_text(tmp_path: Path) -> None:
+    files = write_register(tmp_path / "reg")
+    schemes = Path(files[0])
+    schemes.write_text(schemes.read_text(encoding="utf-8").replace(
+        "Oakfield Club", "Oak|field *Club* <b>[x](y)"), encoding="utf-8")
+    code, out, err = run("sample", *files, "--scheme", "S2", "--as-of", AS_OF,
+                         "--format", "markdown")
+    assert code == 0, err
+    heading = out.splitlines()[0]
+    assert heading == "# Sample of adults records: Oak\\|field \\*Club\\* \\<b\\>\\[x\\](y) (S2)"
+
+
 def test_terminal_output_shows_seed_and_flags(register: list[str]) -> None:
     code, out, err = run("--no-color", "sample", *register, "--scheme", "S1", "--as-of", AS_OF,
                          "--seed", "12")
