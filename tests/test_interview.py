@@ -174,7 +174,7 @@ def test_review_can_change_one_answer(catalog: Catalog, tmp_path: Path) -> None:
     walk.run()
     saved = load_answers(path, catalog).answers
     assert saved[ids[1]] == AnswerRecord(Answer.PARTIAL, "half done", "",
-                                         saved[ids[1]].answered_at)
+                                         answered_at=saved[ids[1]].answered_at)
     assert saved[ids[0]].answer is Answer.YES
 
 

@@ -22,7 +22,7 @@ TOP_KEYS = {
     "format", "mode", "assessor", "started_at", "updated_at", "as_of", "checklists", "profile",
     "self_assessment", "register", "sample_seed", "answers", "skipped",
 }
-ANSWER_KEYS = {"answer", "note", "evidence", "answered_at"}
+ANSWER_KEYS = {"answer", "note", "evidence", "owner", "answered_at"}
 ALIASES = {
     "y": Answer.YES, "n": Answer.NO, "p": Answer.PARTIAL, "partly": Answer.PARTIAL,
     "n/a": Answer.NA, "not applicable": Answer.NA, "not_applicable": Answer.NA,
@@ -49,6 +49,7 @@ class AnswerRecord:
     answer: Answer
     note: str = ""
     evidence: str = ""
+    owner: str = ""  # who will act on a gap (the action plan's owner column)
     answered_at: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -57,6 +58,8 @@ class AnswerRecord:
             out["note"] = self.note
         if self.evidence:
             out["evidence"] = self.evidence
+        if self.owner:
+            out["owner"] = self.owner
         out["answered_at"] = self.answered_at
         return out
 
@@ -219,6 +222,7 @@ def _answers(doc: YDict, catalog: Catalog, p: str) -> dict[str, AnswerRecord]:
             answer=parse_answer(entry.get("answer"), f"{cid}: ", p, entry.line_of("answer")),
             note=_text(entry, "note", p),
             evidence=_text(entry, "evidence", p),
+            owner=_text(entry, "owner", p),
             answered_at=_text(entry, "answered_at", p),
         )
     return out

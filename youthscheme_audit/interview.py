@@ -362,7 +362,7 @@ class Interview:
         same = current is not None and current.answer is answer
         note = current.note if same and current else ""
         evidence = current.evidence if same and current else ""
-        rec = AnswerRecord(answer, note, evidence, now())
+        rec = AnswerRecord(answer, note, evidence, answered_at=now())
         self.answers.answers[control.id] = rec
         self.save()
         if not self.p.interactive:
@@ -374,7 +374,7 @@ class Interview:
         evidence = self.p.line("Evidence reference (Enter skips) > ", evidence).strip()
         if (note, evidence) != (rec.note, rec.evidence):
             self.answers.answers[control.id] = AnswerRecord(answer, note, evidence,
-                                                            rec.answered_at)
+                                                            answered_at=rec.answered_at)
             self.save()
         self.p.show(f"Saved: {answer.label}", "dim")
 
