@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from youthscheme_audit.checks import KINDS, Context
+from youthscheme_audit.checks.base import Tally
 from youthscheme_audit.registers import Table
 from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import parse_column
@@ -47,7 +49,16 @@ def test_check_case(case: dict[str, Any]) -> None:
     assert got == case["expect"]
     for i in outcome.fail + outcome.unknown:  # every non-pass row explains itself
         column, _, threshold, message = check.explain(table, i, ctx)
-        assert column in table.columns and threshold and message
+        assert column in check.columns() and threshold and message
+    if "verdict" in case:
+        scheme = table.columns["scheme_id"]
+        rows, considered = Counter(scheme), Counter(scheme[i] for i in considered)
+        fail, unknown = Counter(scheme[i] for i in outcome.fail), Counter(
+            scheme[i] for i in outcome.unknown)
+        verdicts = {sid: check.verdict(Tally(rows[sid], considered[sid], fail[sid],
+                                             unknown[sid]))[0].value
+                    for sid in case["verdict"]}
+        assert verdicts == dict(case["verdict"])
 
 
 def test_every_kind_has_cases_and_documentation() -> None:

@@ -269,7 +269,7 @@ def test_spot_walk_shows_own_answer_and_register_evidence(catalog: Catalog,
                       answers={first.id: AnswerRecord(Answer.YES, "approved by Insp Lee")})
     cited = Citation("schemes", 3, "S-001", "approved_by", "", "a named officer",
                      "scheme S-001 (row 3): approved by is blank")
-    evidence = {first.id: base_finding(first, Status.GAP, "no approval recorded",
+    evidence = {first.id: base_finding(first, Status.GAP, "no approval recorded", source="register",
                                        citations=(cited,))}
     audit = AnswersFile(mode=Mode.SPOT, profile=dict(PROFILE), self_assessment="self.yaml",
                         assessor="PSD")

@@ -104,7 +104,7 @@ def synthetic_findings(catalog: Catalog, plan: dict[str, Status]) -> list[Any]:
         reason = {Status.GAP: f"{len(cites)} of 14 adults rows fail", Status.MET:
                   "all 14 adults rows pass", Status.NOT_APPLICABLE: "applies to official "
                   "VPC units only"}.get(status, f"register says {status.value}")
-        out.append(base_finding(control, status, reason, citations=cites,
+        out.append(base_finding(control, status, reason, source="register", citations=cites,
                                 evidence=tuple(c.message for c in cites)))
     return out
 
@@ -121,7 +121,7 @@ def batch_dict() -> dict[str, Any]:
         WAIVERS + [Waiver("TST-02", "S-002", "Renewal in hand", "Supt A", "2027-03-31")],
         "S-002", AS_OF)
     unknown = synthetic_findings(catalog, {c: Status.UNVERIFIED for c in catalog.controls})
-    lower = synthetic_findings(catalog, {"TST-05": Status.PARTIAL})
+    lower = synthetic_findings(catalog, {"TST-06": Status.PARTIAL})
     schemes = [
         scheme_result("S-001", "Riverside VPC", official, riverside),
         scheme_result("S-002", "Hill Street <b>Club</b> & Friends", unofficial, hill, expired),
@@ -378,7 +378,7 @@ def test_league_off_a_terminal_is_plain_text_worst_first(reports: dict[str, Any]
     lines = buffer.getvalue().splitlines()
     assert "\x1b" not in buffer.getvalue()
     ranked = [line.split()[1] for line in lines[3:7]]
-    assert ranked == ["S-001", "S-003", "s-001", "S-002"]  # red, amber (no score), green 87.5, 100
+    assert ranked == ["S-001", "S-003", "s-001", "S-002"]  # red, amber (no score), green 93.8, 100
     assert lines[-1].startswith("2 data-quality issues")
 
 

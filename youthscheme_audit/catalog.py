@@ -515,15 +515,16 @@ class _Builder(_Collector):
             return None
         before = len(self.problems)
         params: dict[str, Any] = {}
-        for key, line, hint in unknown_keys(item, {"kind", "table", *kind.PARAMS}):
+        declared = kind.parameters()
+        for key, line, hint in unknown_keys(item, {"kind", "table", *declared}):
             self.add(p, line, cid, f"unknown parameter '{key}' for check kind {kind_name} "
                      f"({hint})")
         for key, raw in item.items():
-            if key in ("kind", "table") or key not in kind.PARAMS:
+            if key in ("kind", "table") or key not in declared:
                 continue
             params[key] = self._param(p, item.line_of(key), cid, table, key,
-                                      kind.PARAMS[key].kind, raw)
-        for key, spec in kind.PARAMS.items():
+                                      declared[key].kind, raw)
+        for key, spec in declared.items():
             if spec.required and key not in item:
                 self.add(p, item.line, cid, f"check kind {kind_name} needs '{key}'")
         if len(self.problems) == before:

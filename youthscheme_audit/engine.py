@@ -16,12 +16,14 @@ from typing import Any
 from youthscheme_audit.answers import AnswerRecord
 from youthscheme_audit.catalog import Catalog, Control
 from youthscheme_audit.checks import Check, Context, Outcome
+from youthscheme_audit.checks.base import Tally, label
 from youthscheme_audit.errors import RegisterError
 from youthscheme_audit.models import (
     Answer,
     Citation,
     Finding,
     SchemeType,
+    Severity,
     Status,
     Waiver,
     shown,
@@ -57,48 +59,68 @@ def not_applicable_reason(control: Control, profile: dict[str, Any]) -> str | No
     return None
 
 
-def base_finding(control: Control, status: Status, reason: str, **extra: Any) -> Finding:
-    """A finding for ``control`` with the control's own text filled in."""
+def base_finding(control: Control, status: Status, reason: str, *, source: str,
+                 **extra: Any) -> Finding:
+    """A finding for ``control`` with the control's own text and what decided it."""
     return Finding(
         control_id=control.id, title=control.title, area=control.area,
         area_title=control.area_title, severity=control.severity, status=status,
         reason=reason, question=control.question, remediation=control.remediation,
-        sources=control.sources, **extra,
+        sources=control.sources, source=source, **extra,
     )
 
 
-def answered_finding(control: Control, record: AnswerRecord | None) -> Finding:
-    """The finding an assessor's answer (or its absence) gives an applicable control."""
+EVIDENCE_ASKED = frozenset({Severity.CRITICAL, Severity.HIGH})  # a bare "yes" is a claim
+
+
+def answered_finding(control: Control, record: AnswerRecord | None,
+                     source: str = "self-assessment") -> Finding:
+    """The finding an assessor's answer (or its absence) gives an applicable control.
+
+    product.md, "Evidence and trust": "not applicable" needs a reason, else it is
+    unverified; a "yes" on a critical or high control without an evidence reference is
+    met but *claimed*, which keeps a scheme off green when the control is critical.
+    """
     if record is None:
-        return base_finding(control, Status.UNVERIFIED, "not answered yet")
-    answer = record.answer
-    reason = {
-        Answer.YES: "answered yes",
-        Answer.NO: "answered no",
-        Answer.PARTIAL: "answered partly",
-        Answer.NA: "answered not applicable",
-        Answer.UNKNOWN: "the assessor did not know",
-    }[answer]
-    if answer is Answer.NA and record.note:
-        reason += f": {record.note}"
+        return base_finding(control, Status.UNVERIFIED, "not answered yet", source=source)
+    answer, claimed = record.answer, False
+    status = answer.status
+    if answer is Answer.NA:
+        if record.note:
+            reason = f"answered not applicable: {record.note}"
+        else:
+            status, reason = Status.UNVERIFIED, "marked not applicable without a reason"
+    elif answer is Answer.YES:
+        if record.evidence:
+            reason = f"answered yes; evidence: {record.evidence}"
+        elif control.severity in EVIDENCE_ASKED:
+            claimed = True
+            reason = "answered yes with no evidence reference: claimed, not shown"
+        else:
+            reason = "answered yes"
+    else:
+        reason = {Answer.NO: "answered no", Answer.PARTIAL: "answered partly",
+                  Answer.UNKNOWN: "the assessor did not know"}[answer]
     evidence = tuple(x for x in (record.note, record.evidence) if x)
     return base_finding(
-        control, answer.status, reason, evidence=evidence, note=record.note,
-        answered_at=record.answered_at,
+        control, status, reason, evidence=evidence, note=record.note,
+        answered_at=record.answered_at, source=source, claimed=claimed,
     )
 
 
 def evaluate_answers(
-    catalog: Catalog, profile: dict[str, Any], answers: dict[str, AnswerRecord]
+    catalog: Catalog, profile: dict[str, Any], answers: dict[str, AnswerRecord],
+    source: str = "self-assessment",
 ) -> list[Finding]:
     """Findings for every control from a profile and an assessor's answers."""
     findings = []
     for control in catalog.ordered():
         reason = not_applicable_reason(control, profile)
         if reason is not None:
-            findings.append(base_finding(control, Status.NOT_APPLICABLE, reason))
+            findings.append(base_finding(control, Status.NOT_APPLICABLE, reason,
+                                         source="profile"))
         else:
-            findings.append(answered_finding(control, answers.get(control.id)))
+            findings.append(answered_finding(control, answers.get(control.id), source))
     return findings
 
 
@@ -189,63 +211,61 @@ class _CheckRun:
     """One register check run once over its whole table, counted per scheme."""
 
     check: Check
-    table: Table | None
-    missing: str  # why it could not run ('' when it ran)
+    table: Table | None  # None: the register has no such table
+    absent: tuple[str, ...] = ()  # columns the check reads that the table lacks
     fail: Counter[Any] = field(default_factory=Counter)  # scheme -> rows that fail
     unknown: Counter[Any] = field(default_factory=Counter)  # scheme -> rows not checkable
-    considered: Counter[Any] = field(default_factory=Counter)  # scheme -> rows looked at
+    considered: Counter[Any] = field(default_factory=Counter)  # scheme -> rows in scope
     rows: Counter[Any] = field(default_factory=Counter)  # scheme -> rows in the table
     # when citing: scheme -> the failing rows, and the rows that cannot be checked
     fail_rows: dict[Any, list[int]] = field(default_factory=dict)
     unknown_rows: dict[Any, list[int]] = field(default_factory=dict)
+    unsure: set[int] = field(default_factory=set)  # rows whose scope could not be told
     citing: bool = False
 
     def __post_init__(self) -> None:
-        # the rule in words, and the reasons that do not depend on the scheme: built once
-        rule = self.check.describe()
+        # the reasons that do not depend on the scheme: built once
         table = self.check.table
-        self.rule = rule
+        names = " and ".join(label(table, c) for c in self.absent)
+        self.note = (f" (the {table.replace('_', ' ')} table has no {names} "
+                     f"column{'s' if len(self.absent) > 1 else ''})" if self.absent else "")
         self.default: Judgement = (
-            (Status.UNVERIFIED, self.missing) if self.missing
-            else (Status.MET, f"no {table} rows for this scheme: {rule}")
-            if self.check.EMPTY_MEANS_MET
-            else (Status.UNVERIFIED, f"no {table} rows for this scheme")
+            (Status.UNVERIFIED, f"the register has no {table.replace('_', ' ')} table")
+            if self.table is None else self._word(Tally(0, 0, 0, 0))
         )
+
+    def _word(self, tally: Tally) -> Judgement:
+        status, reason = self.check.verdict(tally)
+        more = (f" (first {MAX_CITATIONS} listed)"
+                if self.citing and max(tally.fail, tally.unknown) > MAX_CITATIONS else "")
+        return status, reason + more + self.note
 
     def judgements(self) -> dict[Any, Judgement]:
         """The verdict for every scheme with rows in the table (others get ``default``).
 
-        Built for all schemes at once: schemes whose rows all pass share one verdict,
-        and a reason is worded once per distinct count.
+        Built for all schemes at once: each distinct set of counts is worded once.
         """
-        table, rule = self.check.table, self.rule
-        out: dict[Any, Judgement] = dict.fromkeys(
-            self.rows, (Status.MET, f"no {table} rows this applies to: {rule}"))
-        passes: Judgement = (Status.MET, f"every {table} row passes: {rule}")
-        out.update(dict.fromkeys(self.considered, passes))
-        more = f" (first {MAX_CITATIONS} listed)" if self.citing else ""
-        for status, counts, what in ((Status.UNVERIFIED, self.unknown, "cannot be checked"),
-                                     (Status.GAP, self.fail, "fail")):  # a failing row wins
-            # (rows not passing, rows considered) per scheme, worded once per distinct pair
-            keys = list(zip(counts.values(), map(self.considered.__getitem__, counts),
-                            strict=True))
-            worded = {(n, of): (status, f"{n} of {of} {table} rows {what}: {rule}"
-                                        f"{more if n > MAX_CITATIONS else ''}")
-                      for n, of in set(keys)}
-            out.update(zip(counts, map(worded.__getitem__, keys), strict=True))
-        return out
+        fail, unknown, considered = self.fail, self.unknown, self.considered
+        keys = [(n, considered[s], fail[s], unknown[s]) for s, n in self.rows.items()]
+        worded = {key: self._word(Tally(*key)) for key in set(keys)}
+        return dict(zip(self.rows, map(worded.__getitem__, keys), strict=True))
 
     def cited_rows(self, scheme_id: Any) -> list[int]:
         """The rows a finding cites for this check: the failing ones, else the unknown."""
         return self.fail_rows.get(scheme_id) or self.unknown_rows.get(scheme_id) or []
 
 
+# several checks of one control: the worst status decides, a check that does not arise
+# (not applicable) gives way to one that does
+_STATUS_ORDER = {Status.GAP: 0, Status.UNVERIFIED: 1, Status.MET: 2, Status.NOT_APPLICABLE: 3}
+
+
 def _combined(judgements: Iterable[Judgement]) -> Judgement:
-    """Several checks of one control: the worst status, every reason."""
-    statuses, reasons = zip(*judgements, strict=True)
-    status = (Status.GAP if Status.GAP in statuses
-              else Status.UNVERIFIED if Status.UNVERIFIED in statuses else Status.MET)
-    return status, "; ".join(reasons)
+    """Several checks of one control: the worst status, with the reasons that decided it."""
+    items = list(judgements)
+    status = min((s for s, _ in items), key=_STATUS_ORDER.__getitem__)
+    arising = [r for s, r in items if s is not Status.NOT_APPLICABLE] or [r for _, r in items]
+    return status, "; ".join(arising)
 
 
 class RegisterEvaluator:
@@ -282,11 +302,8 @@ class RegisterEvaluator:
     def _run(self, check: Check) -> _CheckRun:
         table = self.register.tables.get(check.table)
         if table is None:
-            return _CheckRun(check, None, f"the register has no {check.table} table")
-        absent = sorted(c for c in check.columns() | {"scheme_id"} if c not in table.columns)
-        if absent:
-            return _CheckRun(check, table,
-                             f"the {check.table} table has no {', '.join(absent)} column")
+            return _CheckRun(check, None)
+        absent = tuple(sorted(c for c in check.columns() if c not in table.columns))
         outcome: Outcome = check.evaluate(table, self.ctx)
         sid = table.columns["scheme_id"]
         scheme_of = sid.__getitem__
@@ -294,9 +311,9 @@ class RegisterEvaluator:
             self._counts(table) if outcome.considered is None
             else Counter(map(scheme_of, outcome.considered))
         )
-        run = _CheckRun(check, table, "", Counter(map(scheme_of, outcome.fail)),
+        run = _CheckRun(check, table, absent, Counter(map(scheme_of, outcome.fail)),
                         Counter(map(scheme_of, outcome.unknown)), considered,
-                        self._counts(table), citing=self.cite)
+                        self._counts(table), unsure=outcome.unsure, citing=self.cite)
         if self.cite:
             run.fail_rows = _group(sid, outcome.fail)
             run.unknown_rows = _group(sid, outcome.unknown)
@@ -318,14 +335,20 @@ class RegisterEvaluator:
     ) -> list[tuple[int, Check, Status]]:
         """(row, check, gap or unverified) for every row a control fails or cannot check.
 
-        Findings cite at most MAX_CITATIONS rows per check; this lists them all.
+        Findings cite at most MAX_CITATIONS rows per check; this lists them all. A check
+        that can judge none of the scheme's rows because the table lacks a column it reads
+        flags none of them: they are all open for one register-wide reason, which a sample
+        of records does not settle (the finding says so).
         """
         out: list[tuple[int, Check, Status]] = []
         for run in self.runs.get(control_id, ()):
-            if run.missing or run.table is not table:
+            if run.table is not table:
                 continue
-            for grouped, status in ((run.fail_rows, Status.GAP),
-                                    (run.unknown_rows, Status.UNVERIFIED)):
+            flagged = [(run.fail_rows, Status.GAP)]
+            unknown = run.unknown_rows.get(scheme_id, ())
+            if not run.absent or len(unknown) < run.considered[scheme_id]:
+                flagged.append((run.unknown_rows, Status.UNVERIFIED))
+            for grouped, status in flagged:
                 out += [(i, run.check, status) for i in grouped.get(scheme_id, ())]
         return out
 
@@ -373,7 +396,8 @@ class RegisterEvaluator:
             for index, control in enumerate(self.catalog.ordered()):
                 reason = not_applicable_reason(control, profile)
                 if reason is not None:
-                    ready.append(self._shared_finding(control, Status.NOT_APPLICABLE, reason))
+                    ready.append(self._shared_finding(control, Status.NOT_APPLICABLE, reason,
+                                                      "profile"))
                     continue
                 if control.id in self.runs:
                     to_judge.append((index, control))
@@ -384,11 +408,12 @@ class RegisterEvaluator:
             plan = self._plans[key] = (ready, to_judge)
         return plan
 
-    def _shared_finding(self, control: Control, status: Status, reason: str) -> Finding:
+    def _shared_finding(self, control: Control, status: Status, reason: str,
+                        source: str = "register") -> Finding:
         key = (control.id, status, reason)
         found = self._shared.get(key)
         if found is None:
-            found = self._shared[key] = base_finding(control, status, reason)
+            found = self._shared[key] = base_finding(control, status, reason, source=source)
         return found
 
     def _judge_all(self, control: Control) -> tuple[dict[Any, Finding], Finding]:
@@ -412,7 +437,7 @@ class RegisterEvaluator:
 
     def _with_citations(self, control: Control, scheme_id: Any, finding: Finding) -> Finding:
         """``finding`` with the rows behind it cited (as many as MAX_CITATIONS per check)."""
-        cited = [c for run in self.runs[control.id] if not run.missing
+        cited = [c for run in self.runs[control.id] if run.table is not None
                  for c in self._cite(run, run.cited_rows(scheme_id))]
         if not cited:
             return finding
@@ -429,6 +454,10 @@ class RegisterEvaluator:
         out = []
         for i in rows[:MAX_CITATIONS]:
             column, value, threshold, message = run.check.explain(table, i, self.ctx)
+            if i in run.unsure:
+                message = (f"cannot tell whether the rule applies "
+                           f"({run.check.where.explain(table, i)}), and the row does not "
+                           f"pass it: {message}")
             record = str(keys[i]) if keys is not None and not isinstance(keys[i], Unknown) else ""
             if names is not None and not isinstance(names[i], Unknown):
                 record = f"{record} ({names[i]})" if record else str(names[i])

@@ -185,6 +185,8 @@ class Finding:
     note: str = ""
     answered_at: str = ""
     waiver: Waiver | None = None
+    source: str = ""  # what decided it: register, self-assessment, audit or profile
+    claimed: bool = False  # met on a "yes" with no evidence reference: claimed, not shown
     # spot audits: what the scheme said about itself, beside what the auditor found
     self_status: Status | None = None
     self_note: str = ""
@@ -192,6 +194,11 @@ class Finding:
     @property
     def weight(self) -> int:
         return self.severity.weight
+
+    @property
+    def shown(self) -> bool:
+        """Whether evidence (a reference, examined rows or a reason) backs the status."""
+        return self.status is not Status.UNVERIFIED and not self.claimed
 
 
 @dataclass(frozen=True)

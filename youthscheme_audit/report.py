@@ -25,12 +25,15 @@ from youthscheme_audit.models import (
 )
 from youthscheme_audit.scoring import FORMULA, score_findings
 
+# a met finding resting on a bare "yes": listed apart, so a checker knows what to ask for
+CLAIMED = "claimed"
 # the order a reader wants: what to fix first, then what is merely unknown, then the rest
-SECTION_ORDER = (
+SECTION_ORDER: tuple[tuple[str, str], ...] = (
     (Status.GAP, "Gaps"),
     (Status.PARTIAL, "Partly met"),
     (Status.WAIVED, "Waived gaps"),
     (Status.UNVERIFIED, "Unverified"),
+    (CLAIMED, "Claimed: a yes with no evidence reference"),
     (Status.MET, "Met"),
     (Status.NOT_APPLICABLE, "Not applicable"),
 )
@@ -105,6 +108,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "note": f.note,
         "answered_at": f.answered_at,
         "waiver": f.waiver.as_dict() if f.waiver else None,
+        "source": f.source,
+        "claimed": f.claimed,
     }
     if f.self_status is not None:
         out["self_status"] = f.self_status.value
@@ -225,11 +230,15 @@ def sections(scheme: dict[str, Any]) -> list[dict[str, Any]]:
     """A scheme's findings grouped for reading: gaps first, each group worst first."""
     rank = {s.value: Severity(s).rank for s in Severity}
     out = []
-    for status, title in SECTION_ORDER:
-        items = [f for f in scheme["findings"] if f["status"] == status.value]
-        if status is not Status.MET and status is not Status.NOT_APPLICABLE:
+    for key, title in SECTION_ORDER:
+        if key == CLAIMED:
+            items = [f for f in scheme["findings"] if f["status"] == "met" and f["claimed"]]
+        else:
+            items = [f for f in scheme["findings"]
+                     if f["status"] == key and not (key == "met" and f["claimed"])]
+        if key not in ("met", "not_applicable"):
             items.sort(key=lambda f: (rank[f["severity"]], f["control_id"]))
-        out.append({"status": status.value, "title": title, "findings": items})
+        out.append({"status": key, "title": title, "findings": items})
     return out
 
 

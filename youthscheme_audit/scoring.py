@@ -6,8 +6,10 @@
   counts them as gaps. No met, partial or gap control at all: the score is undefined
   (``None``), and an undefined score is never green;
 * coverage = share of applicable controls (all but not_applicable) that are not unverified;
-* rating: red if any critical gap or score < 60; else amber if any high gap, score < 85
-  or coverage < 75; else green. A critical gap caps the rating at red whatever the score.
+* rating: red if any critical gap or score < 60; else amber if any high gap, score < 85,
+  coverage < 75, or any critical control not shown (claimed on a bare "yes", or
+  unverified) or only partly met; else green. A critical gap caps the rating at red
+  whatever the score; a scheme cannot rate green on claims alone.
 
 Score and coverage are rounded to one decimal place *before* the rating is decided, so
 the rating always agrees with the numbers a report prints.
@@ -27,6 +29,7 @@ _STATUS_SEVERITY = attrgetter("status", "severity")
 # enum members looked up once: `Status.GAP` inside a loop costs a class-attribute lookup
 # per finding (about 200 ns on Python 3.11), which is most of rating 20,000 schemes
 _GAP, _CRITICAL, _HIGH = Status.GAP, Severity.CRITICAL, Severity.HIGH
+_UNVERIFIED, _PARTIAL = Status.UNVERIFIED, Status.PARTIAL
 RED_BELOW = 60.0
 AMBER_BELOW = 85.0
 COVERAGE_BELOW = 75.0
@@ -35,7 +38,8 @@ FORMULA = (
     "score = 100 x (weights met + half the weights partial) / weights met, partial or gap "
     "(critical 10, high 5, medium 2, low 1; waived gaps excluded); coverage = applicable "
     "controls not unverified / applicable controls; red if any critical gap or score < 60, "
-    "amber if any high gap, score < 85 or coverage < 75, otherwise green"
+    "amber if any high gap, score < 85, coverage < 75 or a critical control not shown "
+    "(claimed without evidence, unverified) or only partly met, otherwise green"
 )
 
 
@@ -76,9 +80,14 @@ def rate(
     findings: Iterable[Finding], score: float | None, coverage: float | None
 ) -> tuple[Rating, tuple[str, ...]]:
     """The rating and every reason that pulls it below green."""
-    gaps = [f for f in findings if f.status is _GAP]
+    items = list(findings)
+    gaps = [f for f in items if f.status is _GAP]
     critical = [f.control_id for f in gaps if f.severity is _CRITICAL]
     high = [f.control_id for f in gaps if f.severity is _HIGH]
+    vital = [f for f in items if f.severity is _CRITICAL]
+    claimed = [f.control_id for f in vital if f.claimed]
+    unshown = [f.control_id for f in vital if f.status is _UNVERIFIED]
+    partly = [f.control_id for f in vital if f.status is _PARTIAL]
     red: list[str] = []
     amber: list[str] = []
     if critical:
@@ -93,6 +102,12 @@ def rate(
         amber.append(f"score {score:.1f} is below {AMBER_BELOW:.0f}")
     if coverage is not None and coverage < COVERAGE_BELOW:
         amber.append(f"coverage {coverage:.1f}% is below {COVERAGE_BELOW:.0f}%")
+    if claimed or unshown:
+        parts = [f"{what} ({', '.join(ids)})" for what, ids in (
+            ("claimed with no evidence reference", claimed), ("unverified", unshown)) if ids]
+        amber.append(f"critical controls not shown: {'; '.join(parts)}")
+    if partly:
+        amber.append(f"critical controls only partly met: {', '.join(partly)}")
     if red:
         return Rating.RED, tuple(red + amber)
     if amber:

@@ -1,10 +1,27 @@
-"""What every register check kind shares: declared parameters, row filters, outcomes.
+"""What every register check kind shares: parameters, scope, row verdicts, scheme verdicts.
 
 A check kind is a module with a ``Check`` subclass. It declares its parameters in
 ``PARAMS``; the catalog validates a control's ``register:`` entry against them when
 the checklist loads (every problem reported, with its line), then builds the check
 once. A kind names the columns its ``test`` reads (``inputs``) and decides one row
 from those values: True (passes), False (fails) or None (cannot tell).
+
+The evidence rules are the same for every kind, and live here (product.md,
+"Evidence and trust"):
+
+* a blank or a placeholder (TBC, pending) in a value the rule needs is *no record*:
+  the row fails ("no safeguarding training date recorded"); only a value that cannot
+  be read, one outside the column's vocabulary, or a column the register lacks
+  (``MISSING``) leaves the row unverified (``no_record`` decides which);
+* ``where:`` puts rows in or out of scope; a row whose filter value is unknown is never
+  silently dropped: it counts if it passes the rule anyway, and is unverified otherwise;
+* a missing column matters only to the rows that need it: it reads as ``MISSING`` in
+  every row, so the rows the other columns decide are still decided;
+* ``verdict`` turns one scheme's row counts into its status: met only when rows were
+  examined and all passed; no rows in scope is not applicable (the register shows there
+  is nothing to check); no rows at all in the table is unverified; a check declared
+  ``failures_only`` (its evidence can show a breach but never that a rule is kept) is
+  never met.
 
 Registers repeat values heavily (a few thousand distinct dates in a million rows), so
 ``evaluate`` runs ``test`` once per distinct combination of input values and maps the
@@ -15,14 +32,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, ClassVar
 
-from youthscheme_audit.models import shown
+from youthscheme_audit.models import Status, shown
 from youthscheme_audit.registers import Table, positions, rows_of
 from youthscheme_audit.tables import TABLES, literal_problem
 from youthscheme_audit.values import Unknown
+
+# every cell of a column the register does not have: unverifiable, but not a data-quality issue
+MISSING = Unknown("", "no such column in the register")
+
+
+def no_record(value: Unknown) -> bool | None:
+    """The verdict on an unknown value a rule needs: blank or a placeholder fails (no
+    record); unreadable, outside the vocabulary or missing cannot be judged (None)."""
+    return None if value.problem else False
 
 
 @dataclass(frozen=True)
@@ -34,16 +60,26 @@ class Param:
     doc: str = ""
 
 
+# parameters every kind takes
+COMMON_PARAMS = {
+    "where": Param("filter", required=False, doc="only rows matching this"),
+    "failures_only": Param("flag", required=False,
+                           doc="the rows can show a breach, never that the rule is kept"),
+}
+
+
 @dataclass
 class Outcome:
     """Row indices (over the whole table) that fail or are unknown.
 
-    ``considered`` lists the rows the check looked at, or is None for every row.
+    ``considered`` lists the rows in scope (None for every row); ``unsure`` those of them
+    whose scope could not be told (they count only because they did not pass).
     """
 
     fail: list[int]
     unknown: list[int]
     considered: list[int] | None
+    unsure: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -54,31 +90,49 @@ class Context:
     scheme_profiles: dict[str, dict[str, Any]]  # scheme_id -> profile values
 
 
-class RowFilter:
-    """``where:`` on a register check: column -> allowed value or list of values.
+def values_of(table: Table, column: str) -> Sequence[Any]:
+    """A column's values, or ``MISSING`` in every row when the register lacks the column."""
+    values = table.columns.get(column)
+    return values if values is not None else [MISSING] * table.nrows
 
-    A row is considered only if every named column holds one of the allowed values;
-    a row whose filter column is unknown is not considered.
+
+OUT, MAYBE, IN = 0, 1, 2  # a row's scope; a row's overall scope is the least of its columns'
+
+
+class RowFilter:
+    """``where:`` on a register check (or ``match:`` of no_rows): column -> allowed values.
+
+    A row is in scope when every named column holds one of the allowed values, out of
+    scope when a known value is not allowed, and unsure when a value is unknown.
     """
 
     def __init__(self, spec: dict[str, Any] | None, table: str) -> None:
         self.spec = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in (spec or {}).items()}
         self.table = table
 
-    def rows(self, table: Table) -> list[int]:
-        """Indices of the rows this filter keeps."""
-        keep: list[int] | None = None
+    def scopes(self, table: Table) -> list[int]:
+        """OUT, MAYBE or IN for every row, decided once per distinct value of each column."""
+        combined: list[int] | None = None
         for column, allowed in self.spec.items():
-            values = table.columns.get(column)
-            if values is None:
-                return []
-            # decide once per distinct value; Unknown is hashable and never allowed
-            ok = {v: v in allowed for v in set(values)}
-            if keep is None:
-                keep = [i for i, v in enumerate(values) if ok[v]]
-            else:
-                keep = [i for i in keep if ok[values[i]]]
-        return keep if keep is not None else list(range(table.nrows))
+            values = values_of(table, column)
+            code = {v: MAYBE if v.__class__ is Unknown else IN if v in allowed else OUT
+                    for v in set(values)}
+            codes = list(map(code.__getitem__, values))
+            combined = codes if combined is None else list(map(min, combined, codes))
+        return combined if combined is not None else [IN] * table.nrows
+
+    def split(self, table: Table) -> tuple[list[int], set[int]]:
+        """The rows in scope (sorted), and those of them whose scope is unsure."""
+        codes = self.scopes(table)
+        if OUT not in codes and MAYBE not in codes:
+            return list(range(table.nrows)), set()
+        return [i for i, c in enumerate(codes) if c], set(positions(codes, MAYBE))
+
+    def explain(self, table: Table, index: int) -> str:
+        """Why row ``index``'s scope cannot be told, e.g. ``kind is 'Force open day' ...``."""
+        unknown = [f"{label(self.table, col)} is {fmt(values_of(table, col)[index])}"
+                   for col in self.spec if isinstance(values_of(table, col)[index], Unknown)]
+        return "; ".join(unknown)
 
     def describe(self) -> str:
         """The filter in words, e.g. ``kind is offsite or residential``."""
@@ -86,6 +140,21 @@ class RowFilter:
             f"{label(self.table, col)} is {' or '.join(fmt(v) for v in vals)}"
             for col, vals in self.spec.items()
         )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One scheme's rows for one check: in the table, in scope, failing, not checkable."""
+
+    rows: int
+    considered: int
+    fail: int
+    unknown: int
+
+
+def plural(n: int, word: str) -> str:
+    """``1 adults row`` reads badly: ``1 row`` / ``3 rows`` after the table's name."""
+    return f"{n} {word} row" if n == 1 else f"{n} {word} rows"
 
 
 def shift(day: dt.date, years: int = 0, months: int = 0) -> dt.date:
@@ -110,9 +179,11 @@ def label(table: str, column: str) -> str:
 
 def fmt(value: Any) -> str:
     """A value as a report shows it."""
+    if value is MISSING:
+        return "not in the register (no such column)"
     if isinstance(value, Unknown):
         return f"'{value.raw}' (unreadable: {value.problem})" if value.problem else (
-            f"'{value.raw}' (unknown)" if value.raw else "blank"
+            f"'{value.raw}' (no record)" if value.raw else "blank (no record)"
         )
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -120,22 +191,26 @@ def fmt(value: Any) -> str:
 
 
 class Check:
-    """Base class of a register check kind. Subclasses set NAME, PARAMS and evaluate()."""
+    """Base class of a register check kind. Subclasses set NAME, PARAMS and test()."""
 
     NAME: ClassVar[str] = ""
     PARAMS: ClassVar[dict[str, Param]] = {}
-    # a scheme with no rows at all in the table: met (nothing forbidden happened) or unverified
-    EMPTY_MEANS_MET: ClassVar[bool] = False
 
     def __init__(self, table: str, params: dict[str, Any]) -> None:
         self.table = table
         self.params = params
         self.where = RowFilter(params.get("where"), table)
+        self.failures_only = bool(params.get("failures_only"))
+
+    @classmethod
+    def parameters(cls) -> dict[str, Param]:
+        """The kind's own parameters and those every kind takes."""
+        return {**COMMON_PARAMS, **cls.PARAMS}
 
     def columns(self) -> set[str]:
-        """Every column this check reads (the engine needs them present)."""
+        """Every column this check reads."""
         cols: set[str] = set(self.where.spec)
-        for name, spec in self.PARAMS.items():
+        for name, spec in self.parameters().items():
             value = self.params.get(name)
             if value is None:
                 continue
@@ -159,23 +234,51 @@ class Check:
         raise NotImplementedError
 
     def evaluate(self, table: Table, ctx: Context) -> Outcome:
-        """Classify every considered row of ``table`` (see the module docstring)."""
-        rows = self.where.rows(table) if self.where.spec else None
-        columns: list[Sequence[Any]] = [table.columns[c] for c in self.inputs()]
+        """Classify every row of ``table`` in scope (see the module docstring)."""
+        rows, unsure = self.where.split(table) if self.where.spec else (None, set())
+        columns: list[Sequence[Any]] = [values_of(table, c) for c in self.inputs()]
         if rows is not None:
             columns = [[col[i] for i in rows] for col in columns]
         fail, unknown = self.bad_rows(columns, ctx)
         if rows is not None:
             fail, unknown = [rows[n] for n in fail], [rows[n] for n in unknown]
-        return Outcome(fail, unknown, rows)
+        if unsure:  # a row that may be out of scope cannot fail the rule, only leave it open
+            unsure = unsure & {*fail, *unknown}
+            unknown = sorted({*unknown, *(i for i in fail if i in unsure)})
+            fail = [i for i in fail if i not in unsure]
+        return Outcome(fail, unknown, rows, unsure)
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         """Why row ``index`` failed or is unknown: (column, value, threshold, message)."""
         raise NotImplementedError
 
     def describe(self) -> str:
-        """The rule in words, for 'met' findings and documentation."""
+        """The rule in words, for findings and documentation."""
         raise NotImplementedError
+
+    def verdict(self, tally: Tally) -> tuple[Status, str]:
+        """One scheme's status for this check from its row counts, and the reason."""
+        table, rule = self.table.replace("_", " "), self.describe()
+        if not tally.rows:
+            return Status.UNVERIFIED, f"no {table} records for this scheme ({rule})"
+        if tally.fail:
+            more = f"; {tally.unknown} more cannot be checked" if tally.unknown else ""
+            return Status.GAP, f"{tally.fail} of {plural(tally.considered, table)} " \
+                               f"fail{'s' if tally.fail == 1 else ''}{more}: {rule}"
+        if tally.unknown:
+            return Status.UNVERIFIED, (f"{tally.unknown} of {plural(tally.considered, table)} "
+                                       f"cannot be checked: {rule}")
+        if not tally.considered:
+            return Status.NOT_APPLICABLE, (f"the register shows no {table} rows where "
+                                           f"{self.where.describe()}, so this does not arise")
+        examined = plural(tally.considered, table)
+        if self.failures_only:
+            return Status.UNVERIFIED, (
+                f"{examined} examined and none breaks the rule ({rule}), but these records "
+                "can only show a breach, never that the rule is kept: other evidence is needed")
+        if tally.considered == 1:
+            return Status.MET, f"the {examined} examined passes: {rule}"
+        return Status.MET, f"all {examined} examined pass: {rule}"
 
     def bad_rows(self, columns: list[Sequence[Any]], ctx: Context) -> tuple[list[int], list[int]]:
         """Positions (in ``columns``) of the rows that fail and of those that are unknown."""

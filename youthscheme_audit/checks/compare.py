@@ -1,19 +1,26 @@
 """compare: a column compared with another column or a fixed value, row by row.
 
 Parameters: ``left`` (column), ``op`` (one of < <= > >= == !=), and either ``right``
-(column) or ``value`` (a number); optional ``where``. Works on dates and numbers.
-Either side unknown makes the row unverified.
+(column) or ``value`` (a number); optional ``offset_days`` (added to a date ``right``:
+"on or before the start date plus 30 days"), ``first`` and ``where``. Works on dates
+and numbers. A blank or placeholder on either side is no record and fails the row; an
+unreadable value or a missing column leaves it unverified.
 
-``recent_years: N`` (with a date ``right``) judges only rows whose right-hand date is
-within N years of the as-of date. Registers keep the *latest* DBS or training date, so
-for an adult who started long ago a later date is usually a renewal, not a late first
-check; for one who started within the renewal period it cannot be a renewal.
+``first: COLUMN`` (with op < or <=) says that ``left`` holds only the *latest* of a
+repeated event (registers keep the newest DBS certificate or training date) and names
+the column that holds the first one. Where the first date is known it is compared.
+Otherwise the latest date decides only when it passes (the first was earlier still);
+when the latest is too late it may be a renewal, so the row is unverified, never a
+false gap nor a vacuous pass.
 
 Passing row (left dbs_issue_date, op <=, right start_date):
     person_id P-01, dbs_issue_date 2023-01-05, start_date 2023-02-01
 Failing row:
     person_id P-02, dbs_issue_date 2024-06-01, start_date 2024-03-01
     -> "DBS issue date 2024-06-01 is not on or before start date 2024-03-01"
+With ``first: dbs_first_issue_date`` and no first date recorded, the same row is
+unverified: "... the register keeps only the latest DBS issue date, which may be a
+renewal: record the first DBS issue date to decide".
 """
 
 from __future__ import annotations
@@ -23,7 +30,16 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Param, fmt, label, shift
+from youthscheme_audit.checks.base import (
+    MISSING,
+    Check,
+    Context,
+    Param,
+    fmt,
+    label,
+    no_record,
+    values_of,
+)
 from youthscheme_audit.registers import Table
 from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
@@ -36,6 +52,7 @@ OPS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
     "==": (operator.eq, "equal to"),
     "!=": (operator.ne, "different from"),
 }
+FIRST_OPS = ("<", "<=")  # a later first date can only be "earlier still" for these
 
 
 class Compare(Check):
@@ -45,9 +62,10 @@ class Compare(Check):
         "op": Param("text", doc="one of < <= > >= == !="),
         "right": Param("column", required=False, doc="the column on the right"),
         "value": Param("number", required=False, doc="or a fixed number on the right"),
-        "recent_years": Param("number", required=False,
-                              doc="only rows whose right-hand date is this recent"),
-        "where": Param("filter", required=False, doc="only rows matching this"),
+        "offset_days": Param("number", required=False,
+                             doc="days added to a date on the right"),
+        "first": Param("column", required=False,
+                       doc="column of the first date when left keeps only the latest"),
     }
 
     def __init__(self, table: str, params: dict[str, Any]) -> None:
@@ -56,88 +74,121 @@ class Compare(Check):
         self.right: str | None = params.get("right")
         self.value = params.get("value")
         self.op, self.op_words = OPS[params["op"]]
-        self.recent_years = params.get("recent_years")
+        self.offset = dt.timedelta(days=int(params.get("offset_days") or 0))
+        self.first: str | None = params.get("first")
 
     @classmethod
     def extra_problems(cls, table: str, params: dict[str, Any]) -> list[str]:
-        """op must be known; exactly one of right / value; both sides comparable."""
+        """op known; exactly one of right / value; both sides comparable; offset and first
+        only on dates, first only with < or <=."""
         problems = []
         if params.get("op") not in OPS:
             problems.append(f"op '{params.get('op')}' is not one of {' '.join(OPS)}")
         if ("right" in params) == ("value" in params):
             problems.append("give exactly one of 'right' (a column) or 'value' (a number)")
             return problems
-        left = TABLES[table].column(params["left"])
+        spec = TABLES[table]
+        left = spec.column(params["left"])
         right_type = (
-            col.type if "right" in params and (col := TABLES[table].column(params["right"]))
+            col.type if "right" in params and (col := spec.column(params["right"]))
             else "int" if "value" in params else None
         )
         comparable = {("date", "date"), ("int", "int")}
         if left is not None and right_type is not None and (
-            left.type, right_type) not in comparable:
+                left.type, right_type) not in comparable:
             problems.append(f"{params['left']} ({left.type}) cannot be compared with "
                             f"{params.get('right', 'a number')} ({right_type}): compare two "
                             "dates or two numbers")
+        if "offset_days" in params and right_type != "date":
+            problems.append("offset_days needs a date column on the right")
+        if "first" in params:
+            first = spec.column(params["first"])
+            if params.get("op") not in FIRST_OPS:
+                problems.append(f"first needs op {' or '.join(FIRST_OPS)}")
+            if first is not None and left is not None and first.type != left.type:
+                problems.append(f"first ({first.type}) must be the same kind of column as "
+                                f"left ({left.type})")
         return problems
 
-    def _rhs(self, table: Table, i: int) -> Any:
-        return table.columns[self.right][i] if self.right else self.value
-
     def inputs(self) -> list[str]:
-        return [self.left, self.right] if self.right else [self.left]
+        cols = [self.left] + ([self.right] if self.right else [])
+        return cols + ([self.first] if self.first else [])
 
-    def verdicts(self, columns: list[Sequence[Any]], ctx: Context) -> list[bool | None]:
-        """Two columns rarely repeat as pairs: compare row by row in one comprehension."""
-        op = self.op
-        since = (
-            shift(ctx.as_of, years=int(self.recent_years))
-            if self.recent_years is not None else None
-        )
-        unknown, date = Unknown, dt.date  # locals: no global lookup per row
-        return [
-            None if left.__class__ is unknown or right.__class__ is unknown
-            else True if since is not None and right.__class__ is date and right < since
-            else op(left, right)
-            for left, right in zip(columns[0], columns[1], strict=True)
-        ]
+    def _rhs(self, value: Any) -> Any:
+        """The right-hand side with the offset applied (dates only)."""
+        return value + self.offset if self.offset and isinstance(value, dt.date) else value
 
     def test(self, ctx: Context, *values: Any) -> bool | None:
         left = values[0]
         right = values[1] if self.right else self.value
-        if isinstance(left, Unknown) or isinstance(right, Unknown):
-            return None
-        if self.recent_years is not None and isinstance(right, dt.date) and right < shift(
-            ctx.as_of, years=int(self.recent_years)
-        ):
-            return True  # too long ago to tell a late check from a renewal
+        if right.__class__ is Unknown:
+            return no_record(right)
+        right = self._rhs(right)
+        if self.first is not None:
+            first = values[-1]
+            if not isinstance(first, Unknown):
+                return self._holds(first, right)
+            if left.__class__ is Unknown:
+                return no_record(left)
+            # only the latest is known: it decides when it passes, the first being earlier
+            return True if self._holds(left, right) else None
+        if left.__class__ is Unknown:
+            return no_record(left)
+        return self._holds(left, right)
+
+    def verdicts(self, columns: list[Sequence[Any]], ctx: Context) -> list[bool | None]:
+        """Two columns rarely repeat as pairs: compare row by row in one comprehension."""
+        if self.first is not None or len(columns) != 2:
+            return super().verdicts(columns, ctx)
+        op, test, unknown, offset = self.op, self.test, Unknown, self.offset  # locals
+        if offset:
+            return [test(ctx, a, b) if a.__class__ is unknown or b.__class__ is unknown
+                    else op(a, b + offset) for a, b in zip(*columns, strict=True)]
+        return [test(ctx, a, b) if a.__class__ is unknown or b.__class__ is unknown
+                else op(a, b) for a, b in zip(*columns, strict=True)]
+
+    def _holds(self, left: Any, right: Any) -> bool | None:
         try:
             return bool(self.op(left, right))
         except TypeError:
             return None
 
-    def _threshold(self, table: Table | None = None, i: int = 0) -> str:
+    def _threshold(self, right: Any = None) -> str:
         if self.right is None:
             return f"{self.op_words} {fmt(self.value)}"
-        rhs = f" {fmt(self._rhs(table, i))}" if table is not None else ""
-        return f"{self.op_words} {label(self.table, self.right)}{rhs}"
+        offset = f" plus {self.offset.days} days" if self.offset else ""
+        shown = "" if right is None else f" {fmt(right)}"
+        return f"{self.op_words} {label(self.table, self.right)}{shown}{offset}"
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
-        left = table.columns[self.left][index]
-        threshold = self._threshold(table, index)
-        if isinstance(left, Unknown) or isinstance(self._rhs(table, index), Unknown):
-            return (
-                self.left, fmt(left), threshold,
-                f"{label(self.table, self.left)} is {fmt(left)}; cannot check it is {threshold}",
-            )
-        return (
-            self.left, fmt(left), threshold,
-            f"{label(self.table, self.left)} {fmt(left)} is not {threshold}",
-        )
+        left = values_of(table, self.left)[index]
+        right = values_of(table, self.right)[index] if self.right else self.value
+        first = values_of(table, self.first)[index] if self.first else MISSING
+        threshold = self._threshold(right)
+        name = label(self.table, self.left)
+        if self.first is not None and not isinstance(first, Unknown):
+            first_name = label(self.table, self.first)
+            return (self.first, fmt(first), threshold,
+                    f"{first_name} {fmt(first)} is not {threshold}")
+        if isinstance(right, Unknown):
+            return (self.right or self.left, fmt(right), threshold,
+                    f"{label(self.table, self.right or self.left)} is {fmt(right)}; "
+                    f"cannot check that {name} is {threshold}")
+        if isinstance(left, Unknown):
+            return self.left, fmt(left), threshold, f"{name} is {fmt(left)}; it must be " \
+                                                    f"{threshold}"
+        if self.first is not None:
+            first_name = label(self.table, self.first)
+            return (self.left, fmt(left), threshold,
+                    f"{name} {fmt(left)} is not {threshold}, but the register keeps only the "
+                    f"latest {name}, which may be a renewal: record the {first_name} to "
+                    "decide")
+        return self.left, fmt(left), threshold, f"{name} {fmt(left)} is not {threshold}"
 
     def describe(self) -> str:
-        recent = (
-            f" (rows whose {label(self.table, self.right)} is within "
-            f"{fmt(self.recent_years)} years)" if self.recent_years is not None and self.right
-            else ""
-        )
-        return f"{label(self.table, self.left)} {self._threshold()}{recent}" + self.suffix()
+        rule = f"{label(self.table, self.left)} {self._threshold()}"
+        if self.first is not None:
+            latest = label(self.table, self.left)
+            rule = (f"{label(self.table, self.first)} (or the latest {latest}, where that is "
+                    f"already in time) {self._threshold()}")
+        return rule + self.suffix()

@@ -5,7 +5,9 @@ so an Update Service status check can stand in for a reissued certificate) and o
 limit: ``max_years``, ``max_months`` or ``max_days`` (recent enough), ``min_years``
 (long enough ago, e.g. a date of birth at least 18 years back) or ``not_expired:
 true`` (an expiry date that has not passed); optional ``where``. No known date makes
-the row unverified, and so does a date after the as-of date for the recency limits
+the row fail (no record), unless one of them could not be read: an unreadable date or a
+column the register lacks might be the newer one, so a row failing on the others is then
+unverified. A date after the as-of date leaves the row unverified for the recency limits
 (a training or DBS date in the future is not a possible value).
 
 Passing row (columns [safeguarding_training_date], max_years 3, as of 2026-11-22):
@@ -23,8 +25,9 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Param, fmt, label, shift
-from youthscheme_audit.registers import Table
+from youthscheme_audit.checks.base import Check, Context, Param, fmt, label, shift, values_of
+from youthscheme_audit.registers import Table, positions
+from youthscheme_audit.values import Unknown
 
 LIMITS = ("max_years", "max_months", "max_days", "min_years", "not_expired")
 
@@ -38,7 +41,6 @@ class DateAge(Check):
         "max_days": Param("number", required=False, doc="no older than this many days"),
         "min_years": Param("number", required=False, doc="at least this many years ago"),
         "not_expired": Param("flag", required=False, doc="an expiry date not yet passed"),
-        "where": Param("filter", required=False, doc="only rows matching this"),
     }
 
     def __init__(self, table: str, params: dict[str, Any]) -> None:
@@ -71,33 +73,53 @@ class DateAge(Check):
 
     def newest(self, table: Table, i: int) -> dt.date | None:
         """The most recent known date among the columns for row ``i``."""
-        known = [d for n in self.names if isinstance(d := table.columns[n][i], dt.date)]
+        known = [d for n in self.names if isinstance(d := values_of(table, n)[i], dt.date)]
         return max(known) if known else None
 
     def inputs(self) -> list[str]:
         return self.names
 
     def bad_rows(self, columns: list[Sequence[Any]], ctx: Context) -> tuple[list[int], list[int]]:
-        """Fold the columns into each row's newest date, then judge each distinct date once."""
+        """Fold the columns into each row's newest date and whether another column could not
+        be read (it might be newer), then judge each distinct pair once."""
+        if len(columns) == 1:
+            return super().bad_rows(columns, ctx)
+        date, unknown = dt.date, Unknown  # locals: no global lookup per row
         newest = columns[0]
-        date = dt.date
+        unread = [v.__class__ is unknown and v.problem is not None for v in newest]
         for other in columns[1:]:
             newest = [
                 b if b.__class__ is date and (a.__class__ is not date or b > a) else a
                 for a, b in zip(newest, other, strict=True)
             ]
-        return super().bad_rows([newest], ctx)
+            unread = [u or (b.__class__ is unknown and b.problem is not None)
+                      for u, b in zip(unread, other, strict=True)]
+        keys = list(zip(newest, unread, strict=True))
+        verdict = {k: self.judge(ctx, k[0] if k[0].__class__ is date else None, k[1])
+                   for k in set(keys)}
+        codes = list(map(verdict.__getitem__, keys))
+        return list(positions(codes, False)), list(positions(codes, None))
 
     def test(self, ctx: Context, *values: Any) -> bool | None:
         known = [d for d in values if isinstance(d, dt.date)]
-        if not known:
-            return None
-        day = max(known)
+        unread = any(isinstance(v, Unknown) and v.problem for v in values)
+        return self.judge(ctx, max(known) if known else None, unread)
+
+    def judge(self, ctx: Context, day: dt.date | None, unread: bool) -> bool | None:
+        """A row's verdict from its newest known date and whether another date was unreadable.
+
+        No date at all is no record (a gap) unless one could not be read; a date that fails
+        the limit leaves the row open when an unreadable one might be newer.
+        """
+        if day is None:
+            return None if unread else False
         if self.limit == "min_years":
-            return day <= self.cutoff(ctx.as_of)
-        if self.limit != "not_expired" and day > ctx.as_of:
-            return None  # a date in the future cannot be trusted as recent evidence
-        return day >= self.cutoff(ctx.as_of)
+            ok: bool | None = day <= self.cutoff(ctx.as_of)
+        elif self.limit != "not_expired" and day > ctx.as_of:
+            ok = None  # a date in the future cannot be trusted as recent evidence
+        else:
+            ok = day >= self.cutoff(ctx.as_of)
+        return None if ok is False and unread else ok
 
     def _label(self) -> str:
         return " or ".join(label(self.table, n) for n in self.names)
@@ -114,21 +136,25 @@ class DateAge(Check):
         day = self.newest(table, index)
         as_of = ctx.as_of.isoformat()
         threshold = f"{self._limit_words()} as of {as_of}"
+        values = [values_of(table, n)[index] for n in self.names]
+        unread = [f"{label(self.table, n)} is {fmt(v)}" for n, v in zip(self.names, values,
+                                                                         strict=True)
+                  if isinstance(v, Unknown) and v.problem]
         if day is None:
-            shown = ", ".join(fmt(table.columns[n][index]) for n in self.names)
-            return self.names[0], shown, threshold, f"{self._label()} is {shown}; no date to check"
+            shown = ", ".join(fmt(v) for v in values)
+            why = "cannot check it" if unread else "no date recorded"
+            return self.names[0], shown, threshold, f"{self._label()} is {shown}; {why}"
         if self.limit == "not_expired":
-            return (self.names[0], day.isoformat(), threshold,
-                    f"{self._label()} {day.isoformat()} has passed (as of {as_of})")
-        if day > ctx.as_of and self.limit != "min_years":
-            return (self.names[0], day.isoformat(), threshold,
-                    f"{self._label()} {day.isoformat()} is after {as_of}; not a possible date")
-        years = (ctx.as_of - day).days / 365.25
-        return (
-            self.names[0], day.isoformat(), threshold,
-            f"{self._label()} {day.isoformat()} is {years:.1f} years before {as_of}; "
-            f"it must be {self._limit_words()}",
-        )
+            message = f"{self._label()} {day.isoformat()} has passed (as of {as_of})"
+        elif day > ctx.as_of and self.limit != "min_years":
+            message = f"{self._label()} {day.isoformat()} is after {as_of}; not a possible date"
+        else:
+            years = (ctx.as_of - day).days / 365.25
+            message = (f"{self._label()} {day.isoformat()} is {years:.1f} years before {as_of}; "
+                       f"it must be {self._limit_words()}")
+        if unread:
+            message += f"; but {' and '.join(unread)}, which may be newer"
+        return self.names[0], day.isoformat(), threshold, message
 
     def describe(self) -> str:
         return f"{self._label()} {self._limit_words()}" + self.suffix()

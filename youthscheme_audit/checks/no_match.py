@@ -1,7 +1,8 @@
 """no_match: a text column does not match a regular expression (case-insensitive).
 
 Parameters: ``column``, ``pattern`` (a Python regular expression, checked when the
-checklist loads); optional ``where``. Blank text passes: there is nothing to match.
+checklist loads); optional ``where``. Blank text is no record and fails (the name a
+rule is about must be recorded to be checked); unreadable text is unverified.
 
 Passing row (column scheme_name, pattern '\\bcadets?\\b'):
     scheme S-01, scheme_name "Oakfield Junior Police Club"
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Param, label
+from youthscheme_audit.checks.base import Check, Context, Param, fmt, label, no_record, values_of
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
 
@@ -25,7 +26,6 @@ class NoMatch(Check):
     PARAMS = {
         "column": Param("column", doc="the text column"),
         "pattern": Param("regex", doc="the forbidden pattern"),
-        "where": Param("filter", required=False, doc="only rows matching this"),
     }
 
     def __init__(self, table: str, params: dict[str, Any]) -> None:
@@ -38,11 +38,15 @@ class NoMatch(Check):
 
     def test(self, ctx: Context, *values: Any) -> bool | None:
         if isinstance(values[0], Unknown):
-            return True
+            return no_record(values[0])
         return self.pattern.search(str(values[0])) is None
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
-        value = str(table.columns[self.column][index])
+        raw = values_of(table, self.column)[index]
+        if isinstance(raw, Unknown):
+            return (self.column, fmt(raw), f"must not match {self.pattern.pattern}",
+                    f"{label(self.table, self.column)} is {fmt(raw)}; it cannot be checked")
+        value = str(raw)
         found = self.pattern.search(value)
         word = found.group(0) if found else ""
         return (

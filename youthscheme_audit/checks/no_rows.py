@@ -1,9 +1,10 @@
 """no_rows: no row of the table matches a forbidden pattern.
 
-Parameters: ``match`` (column -> value or list of values; all must hold). A row that
-matches is a gap; a row that might match (a matched column is unknown while the
-others match) is unverified. A scheme with no rows at all meets the control: nothing
-forbidden is recorded (the table itself must be present, or the control is unverified).
+Parameters: ``match`` (column -> value or list of values; all must hold); optional
+``where``. A row that matches is a gap; a row that might match (a matched column is
+blank, unreadable or outside its vocabulary while the others match) is unverified.
+A scheme with rows, none matching, meets the control; a scheme with no rows at all in
+the table is unverified like every other check (nothing was examined).
 
 Passing rows (match {kind: [offsite, residential], arranged_by: force}):
     activity A-01, kind session, arranged_by force
@@ -17,17 +18,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Param, RowFilter, fmt, label
+from youthscheme_audit.checks.base import Check, Context, Param, RowFilter, fmt, label, values_of
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
 
 
 class NoRows(Check):
     NAME = "no_rows"
-    EMPTY_MEANS_MET = True
     PARAMS = {
         "match": Param("filter", doc="the forbidden combination of values"),
-        "where": Param("filter", required=False, doc="only rows matching this"),
     }
 
     def __init__(self, table: str, params: dict[str, Any]) -> None:
@@ -52,10 +51,10 @@ class NoRows(Check):
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         parts = []
         for column in self.match.spec:
-            parts.append(f"{label(self.table, column)} is {fmt(table.columns[column][index])}")
+            parts.append(f"{label(self.table, column)} is {fmt(values_of(table, column)[index])}")
         first = next(iter(self.match.spec))
         return (
-            first, fmt(table.columns[first][index]), f"no rows where {self.match.describe()}",
+            first, fmt(values_of(table, first)[index]), f"no rows where {self.match.describe()}",
             "; ".join(parts) + f"; no row may have {self.match.describe()}",
         )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Param, fmt, label
+from youthscheme_audit.checks.base import Check, Context, Param, fmt, label, no_record, values_of
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
 
@@ -23,7 +23,6 @@ class Present(Check):
     NAME = "present"
     PARAMS = {
         "columns": Param("columns", doc="columns that must hold a value"),
-        "where": Param("filter", required=False, doc="only rows matching this"),
     }
 
     def __init__(self, table: str, params: dict[str, Any]) -> None:
@@ -37,14 +36,14 @@ class Present(Check):
         result: bool | None = True
         for value in values:
             if isinstance(value, Unknown):
-                if value.problem is None:
+                if no_record(value) is False:
                     return False
                 result = None
         return result
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         for name in self.names:
-            value = table.columns[name][index]
+            value = values_of(table, name)[index]
             if isinstance(value, Unknown):
                 return (
                     name, fmt(value), "a value is required",

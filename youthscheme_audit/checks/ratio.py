@@ -3,9 +3,10 @@
 Parameters: ``adults`` and ``young_people`` (count columns), ``bands`` (a list of
 ``{max_age, per_adult}``: up to that age, one adult per that many young people),
 ``age_from`` (``age_min`` or ``age_max``, default ``age_min``: the youngest members
-set the ratio); optional ``where``. When the scheme's age is unknown, a row that
-fails even the most lenient band is a gap, and one that passes it but fails the
-strictest band is unverified.
+set the ratio); optional ``where``. A count left blank fails the row (no record of who
+was there); one that cannot be read leaves it unverified. When the scheme's age is
+unknown, a row that fails even the most lenient band is a gap, and one that passes it
+but fails the strictest band is unverified.
 
 Passing row (bands 9-12 -> 8 per adult; scheme age_min 10):
     activity A-01, adults_present 2, young_people_present 16
@@ -20,7 +21,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from youthscheme_audit.checks.base import Check, Context, Param
+from youthscheme_audit.checks.base import Check, Context, Param, fmt, no_record, values_of
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
 
@@ -34,7 +35,6 @@ class Ratio(Check):
         "young_people": Param("column", doc="count of young people present"),
         "bands": Param("bands", doc="list of {max_age, per_adult}, youngest first"),
         "age_from": Param("text", required=False, doc="age_min (default) or age_max"),
-        "where": Param("filter", required=False, doc="only rows matching this"),
     }
 
     def __init__(self, table: str, params: dict[str, Any]) -> None:
@@ -71,8 +71,9 @@ class Ratio(Check):
 
     def test(self, ctx: Context, *values: Any) -> bool | None:
         scheme_id, adults, young = values
-        if isinstance(adults, Unknown) or isinstance(young, Unknown):
-            return None
+        unknown = [v for v in (adults, young) if isinstance(v, Unknown)]
+        if unknown:  # a count not recorded fails; one that cannot be read leaves it open
+            return False if any(no_record(v) is False for v in unknown) else None
         band = self.band(ctx, scheme_id)
         if band is not None:
             return adults >= max(1, math.ceil(young / band[2]))
@@ -81,11 +82,12 @@ class Ratio(Check):
         return False if adults < lenient else (True if adults >= strict else None)
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
-        a, y = table.columns[self.adults][index], table.columns[self.young][index]
-        band = self.band(ctx, table.columns["scheme_id"][index])
+        a, y = values_of(table, self.adults)[index], values_of(table, self.young)[index]
+        band = self.band(ctx, values_of(table, "scheme_id")[index])
         if isinstance(a, Unknown) or isinstance(y, Unknown):
-            return self.adults, f"{a} adults, {y} young people", self.describe(), (
-                f"adults present {a}, young people present {y}; cannot check the ratio"
+            return self.adults, f"{fmt(a)} adults, {fmt(y)} young people", self.describe(), (
+                f"adults present {fmt(a)}, young people present {fmt(y)}; the ratio cannot be "
+                "checked without both counts"
             )
         if band is None:
             return self.adults, str(a), self.describe(), (

@@ -14,7 +14,8 @@ from io import StringIO
 from typing import Any, TextIO
 
 COLUMNS = ("scheme_id", "scheme_name", "rating", "score", "control_id", "title", "area",
-           "severity", "status", "reason", "evidence", "remediation", "sources")
+           "severity", "status", "claimed", "source", "reason", "evidence", "remediation",
+           "sources")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -31,7 +32,8 @@ def finding_rows(report: dict[str, Any]) -> Iterator[list[str]]:
         for f in s["findings"]:
             yield [safe_cell(v) for v in (
                 s["scheme_id"], s["scheme_name"], s["rating"], score, f["control_id"],
-                f["title"], f["area"], f["severity"], f["status"], f["reason"],
+                f["title"], f["area"], f["severity"], f["status"],
+                "yes" if f["claimed"] else "", f["source"], f["reason"],
                 " | ".join(f["evidence"]), f["remediation"], " | ".join(f["sources"]),
             )]
 

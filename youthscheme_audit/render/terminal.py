@@ -182,12 +182,16 @@ def ids_phrase(findings: list[dict[str, Any]]) -> str:
 
 def rest_line(groups: dict[str, list[dict[str, Any]]]) -> Text:
     """One line for what needs no action now: unverified, met, not applicable."""
-    unverified = groups["unverified"]
+    unverified, claimed = groups["unverified"], groups["claimed"]
     text = Text()
     if unverified:
         text.append(f"{plural(len(unverified), 'control')} unverified", style="bold")
         text.append(f" ({ids_phrase(unverified)}): answer or evidence them to raise coverage. ")
-    text.append(f"{len(groups['met'])} met, {len(groups['not_applicable'])} not applicable.")
+    if claimed:
+        text.append(f"{plural(len(claimed), 'control')} claimed", style="bold")
+        text.append(f" ({ids_phrase(claimed)}): a yes with no evidence reference; ask for it. ")
+    text.append(f"{len(groups['met'])} met, "
+                f"{len(groups['not_applicable'])} not applicable.")
     return text
 
 
