@@ -28,7 +28,7 @@ from youthscheme_audit.models import (
     Waiver,
     shown,
 )
-from youthscheme_audit.registers import Register, Table
+from youthscheme_audit.registers import Register, Table, scheme_key
 from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 from youthscheme_audit.waivers import for_scheme, in_date
@@ -178,9 +178,9 @@ def scheme_rows(register: Register, profile_fields: Iterable[str]) -> list[Schem
     out = []
     for i in range(table.nrows):
         sid = ids[i]
-        if isinstance(sid, Unknown) or sid in seen:
-            continue
-        seen.add(sid)
+        if isinstance(sid, Unknown) or scheme_key(sid) in seen:
+            continue  # the reader notes the duplicate as a data-quality issue
+        seen.add(scheme_key(sid))
         profile = {f: _known(table.columns[f][i]) for f in fields}
         profile["scheme_id"] = sid
         name = _known(names[i]) if names is not None else None

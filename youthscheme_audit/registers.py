@@ -494,8 +494,28 @@ def _trim(reading: _Reading) -> None:
     reading.issues = [item for item in reading.issues if item[0] <= reading.row_number(n - 1)]
 
 
+def scheme_key(value: str) -> str:
+    """How scheme ids are matched between tables: ignoring case (surrounding spaces are
+    already stripped by the text parser)."""
+    return value.casefold()
+
+
+def _match_scheme_ids(reading: _Reading, known: set[str]) -> None:
+    """Rewrite ids that differ from a schemes-table id only in case to that id (s-001 is
+    S-001), so a scheme's rows are never dropped from its evidence for a spelling."""
+    canonical = {scheme_key(k): k for k in known}
+    ids = reading.columns["scheme_id"]
+    renamed = {v: canonical[scheme_key(v)] for v in set(ids)
+               if isinstance(v, str) and v not in known and scheme_key(v) in canonical}
+    if renamed:
+        reading.columns["scheme_id"] = [renamed.get(v, v) if v.__class__ is str else v
+                                        for v in ids]
+
+
 def _check_scheme_ids(reading: _Reading, known: set[str] | None) -> None:
     """Note rows with no scheme_id, and (outside schemes) ids not in the schemes table."""
+    if known is not None:
+        _match_scheme_ids(reading, known)
     ids = reading.columns["scheme_id"]
     others = [c for c in reading.columns.values() if c is not ids]
     distinct = set(ids)
@@ -512,13 +532,17 @@ def _check_scheme_ids(reading: _Reading, known: set[str] | None) -> None:
 
 
 def _check_duplicates(reading: _Reading) -> None:
-    """Note a scheme_id that appears on more than one row of the schemes table."""
+    """Note a scheme_id that appears on more than one row of the schemes table (ids that
+    differ only in case are the same scheme)."""
     ids = reading.columns["scheme_id"]
-    repeated = {v for v, n in Counter(ids).items() if n > 1 and isinstance(v, str)}
-    for value, (first, *rest) in rows_of(ids, repeated).items():
-        for i in rest:
+    first: dict[str, int] = {}
+    for i, value in enumerate(ids):
+        if not isinstance(value, str):
+            continue
+        seen = first.setdefault(scheme_key(value), i)
+        if seen != i:
             reading.add(i, "scheme_id", value, f"scheme_id '{value}' is also on row "
-                        f"{reading.row_number(first)}; this row is not counted")
+                        f"{reading.row_number(seen)}; this row is not counted")
 
 
 def read_table(
