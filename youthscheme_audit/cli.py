@@ -129,42 +129,34 @@ def main(ctx: click.Context, checklists: tuple[str, ...], no_color: bool) -> Non
 @click.pass_obj
 @user_errors
 def checklists_cmd(settings: Settings, fmt: str) -> None:
-    """List the checklists and controls in use.
+    """List the checklists and controls in use, or export them all as JSON.
+
+    The JSON holds every control's full text, applicability, register checks and sources
+    (title, publisher, date, link, part cited), plus the sources, parameters, profile and
+    retired ids (schema: youthscheme_audit/schema/catalogue.schema.json).
 
     \b
     Example:
-      youthscheme-audit checklists --format json
+      youthscheme-audit checklists --format json > catalogue.json
     """
     import json
 
+    from youthscheme_audit.catalog import export
+
     catalog = settings.catalog()
-    areas: list[dict[str, Any]] = []
-    for area in catalog.areas:
-        controls = [catalog.controls[c] for c in area.control_ids]
-        kinds = sorted({t.value for c in controls for t in c.applies_to})
-        areas.append({
-            "id": area.id, "title": area.title, "version": area.version, "file": area.path,
-            "controls": len(controls), "applies_to": kinds,
-            "control_list": [
-                {"id": c.id, "title": c.title, "severity": c.severity.value,
-                 "applies_to": sorted(t.value for t in c.applies_to), "file": c.path,
-                 "line": c.line, "register_checks": len(c.register)}
-                for c in controls
-            ],
-        })
     if fmt == "json":
-        click.echo(json.dumps({"checklists": areas,
-                               "parameters": {p.name: p.value for p in
-                                              catalog.parameters.values()}}, indent=2))
+        click.echo(json.dumps(export(catalog, __version__), indent=2, ensure_ascii=False))
         return
     from rich.table import Table
 
-    table = Table(title=f"{len(catalog.controls)} controls in {len(areas)} checklists")
+    table = Table(title=f"{len(catalog.controls)} controls in {len(catalog.areas)} checklists")
     for col in ("id", "title", "version", "controls", "applies to", "file"):
         table.add_column(col)
-    for a in areas:
-        table.add_row(a["id"], a["title"], a["version"], str(a["controls"]),
-                      ", ".join(a["applies_to"]), a["file"])
+    for area in catalog.areas:
+        controls = [catalog.controls[c] for c in area.control_ids]
+        kinds = sorted({t.value for c in controls for t in c.applies_to})
+        table.add_row(area.id, area.title, area.version, str(len(controls)), ", ".join(kinds),
+                      area.path)
     settings.console().print(table)
 
 
