@@ -53,7 +53,8 @@ AS_OF = dt.date(2026, 11, 22)
 FIXED = {"generated_at": "2026-11-22T09:00:00+00:00", "tool_version": "TEST"}
 HOSTILE = '<script>alert(1)</script> "&<> [bold red]markup[/] \x1b[31m'
 # fields renderers branch on: closed vocabularies, left intact when making text hostile
-LOGIC_KEYS = {"kind", "status", "self_status", "severity", "rating", "as_of", "generated_at"}
+LOGIC_KEYS = {"kind", "status", "self_status", "severity", "rating", "as_of", "generated_at",
+              "checked_by", "source"}
 
 
 # --- building the fixed reports ---------------------------------------------------------

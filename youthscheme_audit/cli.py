@@ -376,21 +376,27 @@ def report(settings: Settings, answers: Path, as_of: dt.datetime | None, fmt: st
 @click.option("--mapping", type=click.Path(path_type=Path), default=None,
               help="YAML mapping of other header names to canonical columns.")
 @click.option("--show-names", is_flag=True, help="Name adults in findings (default: person_id).")
+@click.option("--answers", "answers", multiple=True, type=click.Path(path_type=Path),
+              help="Self-assessments (answers files, or folders of them) to score beside the "
+                   "register, matched by scheme_id (repeatable).")
 @as_of_option
 @output_options
 @click.pass_obj
 @user_errors
 def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
-          show_names: bool, as_of: dt.datetime | None, fmt: str, output: str | None,
-          fail_on: str | None, waivers: Path | None) -> None:
+          show_names: bool, answers: tuple[Path, ...], as_of: dt.datetime | None, fmt: str,
+          output: str | None, fail_on: str | None, waivers: Path | None) -> None:
     """Score every scheme in an exported register (one XLSX, or CSV files per table).
 
     Prints a league table, worst first. With -o DIR, writes one report per scheme in
-    the chosen format plus an index page.
+    the chosen format plus an index page. With --answers, each scheme's own
+    self-assessment counts where the register cannot evidence a control, and where
+    both speak and disagree the scheme's report lists the divergence (overclaims first).
 
     \b
     Examples:
       youthscheme-audit score examples/register.xlsx
+      youthscheme-audit score examples/register.xlsx --answers examples/self-assessments/
       youthscheme-audit score register/*.csv --format html -o reports/
     """
     from youthscheme_audit.pipeline import score_register
@@ -403,7 +409,8 @@ def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
     league_only = fmt == "terminal" and target is None  # needs scores, not cited rows
     with progress_bar(settings) as tick:
         result = score_register(catalog, list(register), mapping, day(as_of), waiver_list,
-                                show_names, tick, cite=not league_only)
+                                show_names, tick, cite=not league_only,
+                                answers_paths=list(answers) if answers else None)
     if target is not None and as_dir:
         from youthscheme_audit.render.per_scheme import write_per_scheme
 

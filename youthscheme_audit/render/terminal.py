@@ -204,24 +204,26 @@ def answer_cell(status: str, note: str) -> Text:
 
 
 def divergences(scheme: dict[str, Any]) -> Iterator[RenderableType]:
-    """Spot audits: the self score beside the audited one, then every disagreement."""
+    """The self score beside the checked one (audit or register), then every disagreement."""
     rows = scheme.get("divergences") or []
     own = scheme.get("self_score") or {}
-    line = Text("Self-assessment against audit: ", style="bold")
+    checker = clean(scheme.get("checked_by", "audit"))
+    line = Text(f"Self-assessment against {checker}: ", style="bold")
     line.append(f"self-assessed {fmt_score(own.get('score'))} ")
     line.append_text(rating_word(own.get("rating", "?")))
-    line.append(f", audited {fmt_score(scheme['score'])} ")
+    line.append(f", {'audited' if checker == 'audit' else 'with the register'} "
+                f"{fmt_score(scheme['score'])} ")
     line.append_text(rating_word(scheme["rating"]))
     yield line
     if not rows:
-        yield Text("The audit agrees with every self-assessed answer.\n")
+        yield Text(f"The {checker} agrees with every self-assessed answer.\n")
         return
     table = Table(title=f"Divergences ({len(rows)}), most serious first", title_justify="left",
                   title_style="bold", box=box.SIMPLE_HEAD, expand=True, leading=1)
     table.add_column("Control", overflow="fold", ratio=3)
     table.add_column("Severity", no_wrap=True)
     table.add_column("Scheme said", overflow="fold", ratio=2)
-    table.add_column("Audit found", overflow="fold", ratio=2)
+    table.add_column(f"{checker.capitalize()} found", overflow="fold", ratio=2)
     table.add_column("", no_wrap=True)
     for d in rows:
         table.add_row(
@@ -237,7 +239,7 @@ def divergences(scheme: dict[str, Any]) -> Iterator[RenderableType]:
 def scheme_renderables(report: dict[str, Any], scheme: dict[str, Any]
                        ) -> Iterator[RenderableType]:
     """Everything the terminal report shows for one scheme, in reading order."""
-    if report["kind"] == "spot":
+    if scheme.get("divergences") is not None:  # spot audits, batch runs with --answers
         yield from divergences(scheme)
     yield summary_panel(scheme, report["formula"] if len(report["schemes"]) == 1 else None)
     yield Text("By area", style="bold underline")
