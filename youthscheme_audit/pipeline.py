@@ -190,16 +190,14 @@ def register_report(
                         register.data_quality, unlisted=evaluator.unlisted(), answers=summary)
 
 
-def unused_text_columns(
-    catalog: Catalog, cite: bool, show_names: bool
-) -> set[tuple[str, str]]:
+def unused_text_columns(catalog: Catalog, show_names: bool) -> set[tuple[str, str]]:
     """Text columns no check, profile or citation of this run reads (safe to skip)."""
     needed = {("schemes", f.name) for f in catalog.profile} | {("schemes", "scheme_name")}
     for control in catalog.controls.values():
         needed |= {(check.table, column) for check in control.register
                    for column in check.columns()}
-    if cite:
-        needed |= {(name, spec.key) for name, spec in TABLES.items() if spec.key}
+    # record ids always: they name the rows of schemes nobody lists, and cited rows
+    needed |= {(name, spec.key) for name, spec in TABLES.items() if spec.key}
     if show_names:
         needed.add(("adults", "name"))
     return {(name, column.name) for name, spec in TABLES.items() for column in spec.columns
@@ -222,7 +220,7 @@ def score_register(
 
     answers = (load_self_assessments(catalog, answers_paths) if answers_paths is not None
                else None)
-    register = read_register(paths, mapping, unused_text_columns(catalog, cite, show_names))
+    register = read_register(paths, mapping, unused_text_columns(catalog, show_names))
     return register_report(catalog, register, resolve_as_of(as_of), waivers, show_names,
                            progress, cite, answers)
 

@@ -225,6 +225,55 @@ def scheme_dict(
     return out
 
 
+COMMON_GAPS_SHOWN = 20  # the controls most schemes fail, in the force picture
+ROWS_PER_GROUP = 20  # data-quality rows named per group; all are in data_quality
+
+
+def picture(report: Report, by_area: bool = True) -> dict[str, Any]:
+    """The force picture of a batch run: what many schemes share, worked out once.
+
+    The controls most schemes fail (critical first), overclaims by scheme, each area's
+    ratings across schemes (``by_area``: it scores every area of every scheme), and
+    data-quality issues grouped by what went wrong.
+    """
+    gaps: Counter[str] = Counter()
+    titles: dict[str, Finding] = {}
+    areas: dict[str, dict[str, Any]] = {}
+    claims = []
+    for scheme in report.schemes:
+        failed = [f for f in scheme.findings if f.status is Status.GAP]
+        gaps.update(f.control_id for f in failed)
+        titles.update((f.control_id, f) for f in failed if f.control_id not in titles)
+        over = [f.control_id for f in sorted(scheme.findings, key=lambda f: f.severity.rank)
+                if f.self_status is not None
+                and (f.self_status.value, f.status.value) in DIVERGENCE_RANK]
+        if over:
+            claims.append({"scheme_id": scheme.scheme_id, "scheme_name": scheme.scheme_name,
+                           "count": len(over), "controls": over})
+        for row in area_rows(scheme.findings) if by_area else ():
+            tally = areas.setdefault(row["area"], {"area": row["area"], "title": row["title"],
+                                                   "red": 0, "amber": 0, "green": 0})
+            tally[row["rating"]] += 1
+    common = sorted(gaps, key=lambda c: (titles[c].severity.rank, -gaps[c], c))
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for issue in report.data_quality:
+        group = groups.setdefault((issue.table, issue.column, issue.problem), {
+            "table": issue.table, "column": issue.column, "problem": issue.problem,
+            "count": 0, "rows": []})
+        group["count"] += 1
+        if len(group["rows"]) < ROWS_PER_GROUP:
+            group["rows"].append({"row": issue.row, "scheme_id": issue.scheme_id,
+                                  "value": issue.value})
+    return {
+        "common_gaps": [{"control_id": c, "title": titles[c].title,
+                         "severity": titles[c].severity.value, "schemes": gaps[c]}
+                        for c in common[:COMMON_GAPS_SHOWN]],
+        "overclaims": sorted(claims, key=lambda c: (-c["count"], c["scheme_id"])),
+        "areas": list(areas.values()),
+        "data_quality": sorted(groups.values(), key=lambda g: -g["count"]),
+    }
+
+
 def report_dict(report: Report, detail: bool = True, lazy: bool = False) -> dict[str, Any]:
     """The whole report as plain data: the JSON result and the input of every renderer.
 
@@ -251,8 +300,8 @@ def report_dict(report: Report, detail: bool = True, lazy: bool = False) -> dict
                     "data_quality_issues": len(report.data_quality)},
         "schemes": schemes if lazy else list(schemes),
         "data_quality": [d.as_dict() for d in report.data_quality],
-        **({"unlisted_schemes": [u.as_dict() for u in report.unlisted]}
-           if report.kind == "batch" else {}),
+        **({"unlisted_schemes": [u.as_dict() for u in report.unlisted],
+            "picture": picture(report, by_area=detail)} if report.kind == "batch" else {}),
         **({"answers": report.answers} if report.answers is not None else {}),
     }
 
