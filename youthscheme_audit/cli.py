@@ -545,41 +545,42 @@ def sample(settings: Settings, register: tuple[Path, ...], scheme_id: str, size:
 
 
 @main.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal",
-              show_default=True, help="Output format.")
+@click.argument("results", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "markdown", "html"]),
+              default="terminal", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--fail-on-regression", is_flag=True,
-              help="Exit 1 if any scheme has a new gap or a control that got worse.")
+              help="Exit 1 if any scheme has a new gap or a control that got worse "
+                   "(latest result against the one before).")
 @click.pass_obj
 @user_errors
-def compare(settings: Settings, old: Path, new: Path, fmt: str, output: Path | None,
+def compare(settings: Settings, results: tuple[Path, ...], fmt: str, output: Path | None,
             fail_on_regression: bool) -> None:
-    """Show what changed between two JSON results of report or score.
+    """Show what changed between JSON results of report or score, and the trend.
 
-    Schemes are matched by scheme_id: score and rating before and after, new gaps,
-    resolved gaps, controls that regressed or improved, and schemes added or removed.
+    Give two results or more, oldest first: the last is compared with the one
+    before (schemes matched by scheme_id: score and
+    rating before and after, new and resolved gaps, controls that regressed or improved,
+    schemes added or removed), and scores and rating counts are shown over all of them.
 
     \b
     Example:
       youthscheme-audit score q1/*.csv --format json -o q1.json
       youthscheme-audit score q2/*.csv --format json -o q2.json
       youthscheme-audit compare q1.json q2.json --fail-on-regression
+      youthscheme-audit compare q1.json q2.json q3.json --format html -o trend.html
     """
-    from youthscheme_audit.compare import (
-        compare_results,
-        has_regression,
-        load_result,
-        render_json,
-        render_terminal,
-    )
+    from youthscheme_audit.compare import compare_series, has_regression, load_result
+    from youthscheme_audit.render.compare_out import render_json, render_page, render_terminal
 
-    before, after = load_result(old), load_result(new)
-    result = compare_results(before, after, str(old), str(new))
+    if len(results) < 2:
+        raise AuditError("compare needs two results or more (JSON from report or score)")
+    result = compare_series([(str(path), load_result(path)) for path in results])
     if fmt == "json":
         write_text(render_json(result), output)
+    elif fmt in ("markdown", "html"):
+        write_text(render_page(result, html=fmt == "html"), output)
     else:
         print_or_write(settings, lambda console: render_terminal(result, console), output)
     if fail_on_regression and has_regression(result):

@@ -1,20 +1,18 @@
-"""The force picture of a batch run, as text lines and inline SVG for every batch output.
+"""The force picture of a batch run, in words, for the terminal and text outputs.
 
 What a central team reads before the league table: records of schemes the force does
 not list, which self-assessments were used, the gaps many schemes share, overclaims and
 data-quality problems grouped. The numbers come from ``report.picture`` and the report
-dict; this module only words and draws them.
+dict; this module only words them (``charts`` draws them).
 """
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from youthscheme_audit.render.common import fmt_pct
 
 NAMED = 5  # record ids named per unlisted scheme, schemes named per list, groups shown
-RATING_FILL = {"red": "#b3261e", "amber": "#c77700", "green": "#1d6b2c"}
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -111,36 +109,3 @@ def self_cells(scheme: dict[str, Any]) -> tuple[str, str]:
         return "—", "—"
     own = (scheme.get("coverage_sources") or {}).get("self-assessment")
     return fmt_pct(own), str(scheme["overclaims"])
-
-
-# --- inline SVG ---------------------------------------------------------------------------
-
-
-def area_bars_svg(areas: list[dict[str, Any]], width: int = 640) -> str:
-    """Each area as a bar split by how many schemes rate red, amber and green in it."""
-    if not areas:
-        return ""
-    row, label_w, bar_w = 22, 230, width - 230 - 70
-    height = row * len(areas) + 24
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
-             f'height="{height}" viewBox="0 0 {width} {height}" class="chart">',
-             "<title>Schemes by rating in each area</title>"]
-    for n, a in enumerate(areas):
-        y = 4 + n * row
-        total = a["red"] + a["amber"] + a["green"]
-        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(a["title"])}</text>')
-        x = float(label_w)
-        for rating in ("red", "amber", "green"):
-            w = bar_w * a[rating] / total if total else 0
-            if w:
-                parts.append(f'<rect x="{x:.1f}" y="{y + 2}" width="{w:.1f}" height="16" '
-                             f'fill="{RATING_FILL[rating]}"><title>{a[rating]} '
-                             f'{rating}</title></rect>')
-            x += w
-        parts.append(f'<text x="{label_w + bar_w + 6}" y="{y + 14}" font-size="11">'
-                     f'{a["red"]}/{a["amber"]}/{a["green"]}</text>')
-    legend_y = height - 6
-    parts.append(f'<text x="{label_w}" y="{legend_y}" font-size="11">red / amber / green '
-                 "schemes in each area</text>")
-    parts.append("</svg>")
-    return "".join(parts)

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from youthscheme_audit.render.charts import area_bars_svg
 from youthscheme_audit.render.common import (
     SEVERITIES,
     anchors,
@@ -26,7 +27,6 @@ from youthscheme_audit.render.common import (
     md_escape,
     status_label,
 )
-from youthscheme_audit.render.force import area_bars_svg
 from youthscheme_audit.report import league, sections
 
 
