@@ -118,3 +118,18 @@ def test_two_self_assessments_for_one_scheme_are_refused(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert "a second self-assessment for scheme S-001" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_long_runs_say_which_step_they_are_on(tmp_path: Path) -> None:
+    from youthscheme_audit.catalog import require_catalog
+    from youthscheme_audit.pipeline import score_register
+    from youthscheme_audit.render.per_scheme import write_per_scheme
+    from youthscheme_audit.report import report_dict
+
+    seen: list[tuple[str, int, int | None]] = []
+    result = score_register(require_catalog(), [Path(REGISTER)], progress=lambda *a: seen.append(a))
+    write_per_scheme(report_dict(result), tmp_path / "out", "markdown", lambda *a: seen.append(a))
+    steps = list(dict.fromkeys(step for step, _, _ in seen))
+    assert steps[:2] == ["reading schemes", "reading adults"]
+    assert steps[-3:] == ["checking controls", "scoring schemes", "writing reports"]
+    assert ("scoring schemes", 5, 5) in seen and ("writing reports", 4, 5) in seen

@@ -411,10 +411,11 @@ def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
         result = score_register(catalog, list(register), mapping, day(as_of), waiver_list,
                                 show_names, tick, cite=not league_only,
                                 answers_paths=list(answers) if answers else None)
-    if target is not None and as_dir:
-        from youthscheme_audit.render.per_scheme import write_per_scheme
+        if target is not None and as_dir:
+            from youthscheme_audit.render.per_scheme import write_per_scheme
 
-        index = write_per_scheme(report_dict(result), target, fmt)
+            index = write_per_scheme(report_dict(result), target, fmt, tick)
+    if target is not None and as_dir:
         click.echo(f"wrote {len(result.schemes)} scheme reports and {index}", err=True)
     else:
         data = report_dict(result, detail=not league_only, lazy=fmt in ("json", "csv"))
@@ -433,26 +434,39 @@ def emit_league(settings: Settings, data: dict[str, Any], fmt: str, output: Path
 
 
 class progress_bar:  # noqa: N801 - used as a context manager like a function
-    """A rich progress bar on stderr for large registers; silent when not a terminal."""
+    """Progress on stderr for long runs: the step (reading, checking, scoring, writing),
+    how many of how many, and the time since the start. Silent when not a terminal."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.progress: Any = None
         self.task: Any = None
+        self.step = ""
 
-    def __enter__(self) -> Callable[[int, int], None] | None:
+    def __enter__(self) -> Callable[[str, int, int | None], None] | None:
         if not sys.stderr.isatty():
             return None
-        from rich.progress import Progress
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
-        self.progress = Progress(console=self.settings.console(stderr=True), transient=True)
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                 MofNCompleteColumn(), TimeElapsedColumn(),
+                                 console=self.settings.console(stderr=True), transient=True)
         self.progress.start()
-        self.task = self.progress.add_task("scoring schemes", total=None)
+        self.task = self.progress.add_task("starting", total=None)
         return self.tick
 
-    def tick(self, done: int, total: int) -> None:
-        if done % 200 == 0 or done == total:
-            self.progress.update(self.task, completed=done, total=total)
+    def tick(self, step: str, done: int, total: int | None) -> None:
+        if step != self.step:
+            self.step = step
+            self.progress.update(self.task, description=step, completed=done, total=total)
+        elif done % max(1, (total or 20_000) // 100) == 0 or (total and done + 1 >= total):
+            self.progress.update(self.task, completed=done)  # about a hundred redraws a step
 
     def __exit__(self, *exc: object) -> None:
         if self.progress is not None:

@@ -22,6 +22,7 @@ from youthscheme_audit.models import (
     Answer,
     Citation,
     Finding,
+    Progress,
     SchemeType,
     Severity,
     Status,
@@ -313,7 +314,7 @@ class RegisterEvaluator:
 
     def __init__(
         self, catalog: Catalog, register: Register, as_of: dt.date, show_names: bool = False,
-        cite: bool = True,
+        cite: bool = True, progress: Progress | None = None,
     ) -> None:
         self.catalog = catalog
         self.register = register
@@ -329,10 +330,12 @@ class RegisterEvaluator:
         self._profile_fields = sorted({
             c.field for control in catalog.ordered() for c in control.when
         } | {"scheme_type"})  # the profile fields applicability depends on
-        self.runs: dict[str, list[_CheckRun]] = {
-            c.id: [self._run(check) for check in c.register]
-            for c in catalog.ordered() if c.register
-        }
+        checked = [c for c in catalog.ordered() if c.register]
+        self.runs: dict[str, list[_CheckRun]] = {}
+        for n, control in enumerate(checked):
+            if progress is not None:
+                progress("checking controls", n, len(checked))
+            self.runs[control.id] = [self._run(check) for check in control.register]
 
     def _counts(self, table: Table) -> Counter[Any]:
         if table.name not in self._row_counts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -119,6 +120,10 @@ class Rating(StrEnum):
     RED = "red"
     AMBER = "amber"
     GREEN = "green"
+
+
+# how long jobs say how far they are: (step, done, total or None); the CLI draws it
+Progress = Callable[[str, int, "int | None"], None]
 
 
 @dataclass(frozen=True)

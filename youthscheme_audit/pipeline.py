@@ -6,7 +6,7 @@ The CLI only parses options and calls these; everything here is callable from Py
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,15 @@ from youthscheme_audit.engine import (
     with_self_assessment,
 )
 from youthscheme_audit.errors import AnswersError
-from youthscheme_audit.models import Finding, Mode, Report, SchemeResult, SelfAssessment, Waiver
+from youthscheme_audit.models import (
+    Finding,
+    Mode,
+    Progress,
+    Report,
+    SchemeResult,
+    SelfAssessment,
+    Waiver,
+)
 from youthscheme_audit.registers import Register, scheme_key
 from youthscheme_audit.report import build_report, scheme_result
 from youthscheme_audit.tables import TABLES
@@ -156,7 +164,7 @@ def register_report(
     as_of: dt.date,
     waivers: Iterable[Waiver] = (),
     show_names: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     cite: bool = True,
     answers: Iterable[Answers] | None = None,
 ) -> Report:
@@ -166,7 +174,7 @@ def register_report(
     With ``cite=False`` findings carry counts but not the rows behind them: enough for
     a league table, and much faster on a million-row register.
     """
-    evaluator = RegisterEvaluator(catalog, register, as_of, show_names, cite)
+    evaluator = RegisterEvaluator(catalog, register, as_of, show_names, cite, progress)
     waiver_list = list(waivers)
     matched, summary = ({}, None) if answers is None else match_answers(
         evaluator.schemes, answers, as_of, int(catalog.parameters["answers_max_age_days"].value))
@@ -185,7 +193,7 @@ def register_report(
         results.append(scheme_result(scheme.scheme_id, scheme.scheme_name, scheme.profile,
                                      findings, expired, own, info))
         if progress is not None:
-            progress(n, total)
+            progress("scoring schemes", n, total)
     return build_report("batch", catalog, results, as_of, register.sources,
                         register.data_quality, unlisted=evaluator.unlisted(), answers=summary)
 
@@ -211,7 +219,7 @@ def score_register(
     as_of: dt.date | None = None,
     waivers: Iterable[Waiver] = (),
     show_names: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     cite: bool = True,
     answers_paths: Iterable[Path] | None = None,
 ) -> Report:
@@ -220,7 +228,8 @@ def score_register(
 
     answers = (load_self_assessments(catalog, answers_paths) if answers_paths is not None
                else None)
-    register = read_register(paths, mapping, unused_text_columns(catalog, show_names))
+    register = read_register(paths, mapping, unused_text_columns(catalog, show_names),
+                             progress)
     return register_report(catalog, register, resolve_as_of(as_of), waivers, show_names,
                            progress, cite, answers)
 

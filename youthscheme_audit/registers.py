@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from youthscheme_audit.errors import RegisterError, YamlError
-from youthscheme_audit.models import DataIssue
+from youthscheme_audit.models import DataIssue, Progress
 from youthscheme_audit.tables import TABLES, TableSpec, normalise_header
 from youthscheme_audit.values import BLANK, ColumnParser, Unknown, clean
 from youthscheme_audit.yamlio import YDict, load_yaml, unknown_keys
@@ -601,7 +601,7 @@ def known_ids(table: Table) -> set[str]:
 
 def read_register(
     paths: Iterable[Path], mapping: Path | None = None,
-    skip_text: Collection[tuple[str, str]] = (),
+    skip_text: Collection[tuple[str, str]] = (), progress: Progress | None = None,
 ) -> Register:
     """Read an XLSX workbook, CSV files or a directory of CSV files into a Register.
 
@@ -618,9 +618,10 @@ def read_register(
         raise _no_schemes(files, sources)
     tables: dict[str, Table] = {}
     known: set[str] | None = None
-    for name in TABLES:  # schemes first: other tables' scheme_ids are checked against it
-        if name not in chosen:
-            continue
+    order = [name for name in TABLES if name in chosen]  # schemes first: ids checked against it
+    for n, name in enumerate(order):
+        if progress is not None:
+            progress(f"reading {name.replace('_', ' ')}", n, len(order))
         spec = TABLES[name]
         skip = {c for t, c in skip_text
                 if t == name and c != "scheme_id" and (col := spec.column(c)) is not None

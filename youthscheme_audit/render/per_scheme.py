@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from youthscheme_audit.models import Progress
 from youthscheme_audit.render import Format, renderer
 from youthscheme_audit.render.common import gap_counts, safe_name
 from youthscheme_audit.render.force import self_cells
@@ -71,7 +72,8 @@ def render_index(fmt: Format, report: dict[str, Any], rows: list[dict[str, Any]]
                            unassigned, autoescape=html)
 
 
-def write_per_scheme(report: dict[str, Any], directory: Path, fmt: str) -> Path:
+def write_per_scheme(report: dict[str, Any], directory: Path, fmt: str,
+                     progress: Progress | None = None) -> Path:
     """Write one report per scheme into ``directory`` plus an index; return the index path."""
     form = Format(fmt)
     render = renderer(form)
@@ -79,7 +81,10 @@ def write_per_scheme(report: dict[str, Any], directory: Path, fmt: str) -> Path:
     issues = issues_by_scheme(report)
     taken: set[str] = set()
     files: dict[int, str] = {}
-    for scheme in report["schemes"]:
+    total = len(report["schemes"])
+    for n, scheme in enumerate(report["schemes"]):
+        if progress is not None:
+            progress("writing reports", n, total)
         name = safe_name(scheme["scheme_id"], taken) + EXTENSIONS[form]
         own = issues.get(scheme["scheme_id"], [])
         atomic_write(directory / name, render(single_report(report, scheme, own)))
