@@ -70,9 +70,6 @@ ADULTS: list[list[Any]] = [
     ["S-002", "P-203", "Amy Ward", "Volunteer leader", "1998-04-04", "2024-02-01",
      "Enhanced + barred", "TRUE", "2024-01-15", "N", "", "NPPV2", "2030-01-31",
      "2024-01-20", "2026-09-12", "1", "Y", "", 2, ""],
-    ["S-002", "P-204", "Tom Nash", "Parent helper", "1980-06-30", "2026-05-03",
-     "Enhanced", "N", "2026-04-20", "N", "", "", "", "2026-05-20", "2026-09-12", "Y",
-     "N", "P-201", 2, ""],
     ["S-003", "P-301", "Lee Grant", "PC", "1988-08-08", "2022-03-01", "Enhanced",
      "TBC", "2022-02-01", "N", "", "RV", "2031-03-01", "31/02/2025", "", "N", "Y", "", "",
      "2026-06-01"],
@@ -92,6 +89,10 @@ ADULTS: list[list[Any]] = [
     ["S-009", "P-901", "Pat Doe", "Volunteer", "1970-01-01", "2020-01-01",
      "Enhanced + barred", "Y", "2019-12-01", "N", "", "", "", "2025-01-01", "", "Y", "Y", "",
      1, ""],
+    # a supervised parent helper, recorded last as a late addition: not in regulated activity
+    ["S-002", "P-204", "Tom Nash", "Parent helper", "1980-06-30", "2026-05-03",
+     "Enhanced", "N", "2026-04-20", "N", "", "", "", "2026-05-20", "2026-09-12", "Y",
+     "N", "P-201", 2, ""],
 ]
 
 ACTIVITIES: list[list[Any]] = [
