@@ -78,7 +78,7 @@ def test_invalid_profile_line_exits_2_naming_the_field(tmp_path: Path) -> None:
     result = walk("--answers", str(tmp_path / "a.yaml"), "--scheme-name", "Oak",
                   lines=["", "secret"])
     assert result.exit_code == 2
-    assert "scheme_type must be one of official, unofficial, force, not 'secret'" in result.stderr
+    assert "scheme type must be one of official, unofficial, force, not 'secret'" in result.stderr
 
 
 def test_hand_edited_bad_file_is_refused_and_left_alone(tmp_path: Path) -> None:
@@ -101,7 +101,7 @@ def test_set_with_an_unknown_field_or_value_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "scheme_name, scheme_id, scheme_type" in result.stderr
     result = walk("--answers", str(path), "--set", "age_min=ten")
-    assert result.exit_code == 2 and "age_min must be a whole number" in result.stderr
+    assert result.exit_code == 2 and "youngest age must be a whole number" in result.stderr
     assert not path.exists()
 
 
