@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,11 @@ def test_piped_yes_answers_every_control_and_reports(catalog: Catalog, ids: list
     assert set(saved.skipped) == set(catalog.controls) - set(ids)
     html = tmp_path / "a.html"
     assert f"HTML report: {html}" in result.output
+    # after some 200 lines of report, the rating and the path are the last two lines
+    last = result.output.rstrip("\n").splitlines()[-2:]
+    assert re.fullmatch(r"Rating AMBER · score 100\.0 · coverage 100\.0% · \d+ actions in "
+                        r"the plan", last[0]), last
+    assert last[1] == f"HTML report: {html}"
     assert html.read_text().lstrip().lower().startswith("<!doctype html")
     assert "Oak Lane Mini Police" in result.output  # the terminal report
 

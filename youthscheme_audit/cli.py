@@ -274,14 +274,17 @@ def walk(settings: Settings, answers_path: Path | None, scheme_name: str | None,
     \b
     Keys: y yes, n no, p partly, a not applicable, d don't know,
           ? help and why it matters, b back, s save and stop.
+    After no or partly, one line: note | evidence | owner (any part may be left out).
     Run the same command again to carry on where you stopped; --review to change answers.
-    When input is piped, each answer is one line (y, n, p, na, dk).
+    When input is piped, each answer is one line (y, n, p, na, dk), with what follows
+    it after a colon: 'y: DBS log 2026-10', 'n: no letter | minutes | Insp Lee'.
 
     \b
     Examples:
       youthscheme-audit walk --scheme-name "Oak Lane Mini Police"
       yes y | youthscheme-audit walk --answers a.yaml --set scheme_type=unofficial ...
-      youthscheme-audit walk --mode spot --self oak-lane.answers.yaml --register reg.xlsx
+      youthscheme-audit walk --mode spot --self oak-lane.answers.yaml --register reg.xlsx \\
+          --scheme-id S-001 --divergent-first
     """
     from youthscheme_audit import interview
     from youthscheme_audit.models import Mode
