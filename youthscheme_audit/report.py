@@ -8,7 +8,6 @@ groupings from ``sections``. Every number is computed here or in scoring.py.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -41,7 +40,6 @@ SECTION_ORDER: tuple[tuple[str, str], ...] = (
 )
 # the action plan: worst first by severity, then by what kind of action it is
 ACTION_KINDS = ("gap", "partial", "unverified", CLAIMED)
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])")
 # how serious a disagreement between a scheme's own answer and the audit is
 DIVERGENCE_RANK = {
     ("met", "gap"): 0, ("met", "partial"): 1, ("partial", "gap"): 2,
@@ -226,12 +224,6 @@ def action_text(f: Finding, kind: str) -> str:
     return f"Provide the evidence: {evidence} If it is not in place: {sentence(f.remediation)}"
 
 
-def first_sentence(text: str) -> str:
-    """The first sentence of ``text`` (all of it when it is one sentence)."""
-    match = _SENTENCE_END.search(text)
-    return text[: match.start() + 1] if match else text
-
-
 def action_plan(findings: Iterable[Finding], as_of: dt.date, days: dict[str, int],
                 audited_only: bool = False) -> list[dict[str, Any]]:
     """Every finding that needs an action, worst first, with its owner and due date.
@@ -245,13 +237,10 @@ def action_plan(findings: Iterable[Finding], as_of: dt.date, days: dict[str, int
         if kind is None or (audited_only and not f.answered):
             continue
         due = as_of + dt.timedelta(days=days[f.severity.value])
-        action = action_text(f, kind)
         out.append({
-            "control_id": f.control_id, "title": f.title, "area_title": f.area_title,
-            "severity": f.severity.value, "status": kind, "reason": f.reason,
-            "action": action, "first_step": first_sentence(action),
-            "evidence_needed": f.evidence_needed,
-            "owner": f.owner, "due": due.isoformat(),
+            "control_id": f.control_id, "title": f.title, "severity": f.severity.value,
+            "status": kind, "action": action_text(f, kind),
+            "evidence_needed": f.evidence_needed, "owner": f.owner, "due": due.isoformat(),
             "_rank": (f.severity.rank, ACTION_KINDS.index(kind), order),
         })
     out.sort(key=lambda a: a.pop("_rank"))

@@ -25,6 +25,7 @@ DATA_QUALITY_HINT = (
 )
 # characters that would start markup, a link, raw HTML, an entity or a table cell
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>|&~#]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # names Windows refuses whatever the extension
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
@@ -79,10 +80,18 @@ def shown_by(finding: dict[str, Any]) -> str:
     return str(finding["reason"])
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text`` (all of it when it is one sentence)."""
+    match = _SENTENCE_END.search(text)
+    return text[: match.start() + 1] if match else text
+
+
 def plan(scheme: dict[str, Any]) -> list[dict[str, Any]]:
-    """The action plan with each action's finding beside it (as ``finding``)."""
+    """The action plan with each action's finding (``finding``) and its first sentence
+    (``first_step``, for a plan table that fits the first pages) beside it."""
     by_id = {f["control_id"]: f for f in scheme["findings"]}
-    return [{**a, "finding": by_id[a["control_id"]]} for a in scheme.get("actions") or ()]
+    return [{**a, "finding": by_id[a["control_id"]], "first_step": first_sentence(a["action"])}
+            for a in scheme.get("actions") or ()]
 
 
 def top_actions(scheme: dict[str, Any]) -> list[dict[str, Any]]:
