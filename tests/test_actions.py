@@ -167,3 +167,16 @@ def test_help_shows_plain_date_and_folder_words() -> None:
     score = " ".join(run("score", "--help").stdout.split())
     assert "-o, --output FILE|DIR/" in score and "one report per scheme" in score
     assert "--marking" in run("walk", "--help").stdout
+
+
+def test_score_csv_to_a_folder_writes_a_csv_index_shadow_schemes_first(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    result = run("score", str(ROOT / "examples" / "register.xlsx"), "--as-of", AS_OF,
+                 "--format", "csv", "-o", f"{out}/")
+    assert result.exit_code == 0, result.stderr
+    rows = csv_rows((out / "index.csv").read_text(encoding="utf-8"))
+    assert rows[0]["scheme_id"] == "S-009" and rows[0]["rating"] == "unlisted"
+    assert "adults row 16 P-901" in rows[0]["scheme_name"]
+    assert [r["rank"] for r in rows[1:]] == [str(n) for n in range(1, len(rows))]
+    for r in rows[1:]:
+        assert (out / r["file"]).read_text(encoding="utf-8").startswith("\ufeff")

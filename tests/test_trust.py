@@ -53,7 +53,7 @@ def critical_ids() -> list[str]:
 @pytest.mark.parametrize(("critical", "words"), [
     ("unknown", "unverified"),
     ({"answer": "na"}, "unverified"),
-    ("yes", "claimed with no evidence reference"),
+    ("yes", "claimed without evidence"),
 ])
 def test_critical_controls_not_shown_keep_a_scheme_off_green(
         tmp_path: Path, critical: Any, words: str) -> None:

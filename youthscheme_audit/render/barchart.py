@@ -12,9 +12,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from youthscheme_audit.render.charts import RATING_FILL as COLOURS
 from youthscheme_audit.render.common import fmt_score
 
-COLOURS = {"red": "#b3261e", "amber": "#b86e00", "green": "#1d6b2c"}
 ROW = 18  # px per area
 LABEL = 250  # px for the area title
 TRACK = 300  # px for a score of 100

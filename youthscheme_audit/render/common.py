@@ -138,15 +138,16 @@ def audit_line(scheme: dict[str, Any]) -> str:
 
 
 def divergence_line(scheme: dict[str, Any]) -> str:
-    """Spot audits: how many answers the audit disagreed with, and which way."""
+    """How many answers the audit (or the register) disagreed with, and which way."""
     rows = scheme.get("divergences") or []
+    checker = scheme.get("checked_by") or "audit"
     if not rows:
-        return "the audit agrees with every answer it checked"
+        return f"the {checker} agrees with every answer it checked"
     kinds = [d["kind"] for d in rows]
     counts = ", ".join(f"{kinds.count(k)} {k}" for k in ("underclaimed", "differs")
                        if k in kinds)
     return (f"{len(rows)} divergent: {kinds.count('overclaimed')} overclaimed (the scheme "
-            f"said more than the audit found){', ' + counts if counts else ''}")
+            f"said more than the {checker} found){', ' + counts if counts else ''}")
 
 
 def formula_numbers(scheme: dict[str, Any]) -> str:

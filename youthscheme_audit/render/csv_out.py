@@ -39,8 +39,22 @@ def write_rows(out: TextIO, header: Iterable[str], rows: Iterable[Iterable[Any]]
     writer.writerows([safe_cell(v) for v in row] for row in rows)
 
 
+def unlisted_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
+    """Records of schemes the schemes table does not list: one row each, before any finding."""
+    for u in report.get("unlisted_schemes") or ():
+        for r in u["rows"]:
+            yield [
+                u["scheme_id"], "", "", "", "", "Records for a scheme the force does not list",
+                "", "", "unlisted", "", "register", f"{r['table']} row {r['row']} is under "
+                f"scheme_id {u['scheme_id']}, which the schemes table does not list",
+                r["record"], "Find out who runs this scheme; approve and register it, or stop it.",
+                "",
+            ]
+
+
 def finding_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
-    """One row per finding, in report order."""
+    """One row per finding, in report order (records of unlisted schemes first)."""
+    yield from unlisted_rows(report)
     for s in report["schemes"]:
         score = "" if s["score"] is None else f"{s['score']:.1f}"
         for f in s["findings"]:

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+import markupsafe
 
 from youthscheme_audit.render.barchart import area_chart
+from youthscheme_audit.render.charts import area_bars_svg
 from youthscheme_audit.render.common import (
     ACTION_LABELS,
     SEVERITIES,
@@ -40,13 +41,13 @@ from youthscheme_audit.render.common import (
 from youthscheme_audit.report import league, sections
 
 
-def css_string(value: Any) -> Markup:
+def css_string(value: Any) -> markupsafe.Markup:
     """``value`` as a quoted CSS string: everything but letters, digits and spaces
     hex-escaped, so no quote, backslash or ``</style>`` can end it early."""
     text = " ".join(str(value).split())
     body = "".join(ch if ch.isalnum() and ch.isascii() or ch == " " else f"\\{ord(ch):x} "
                    for ch in text)
-    return Markup(f'"{body}"')  # noqa: S704 - hex-escaped above
+    return markupsafe.Markup(f'"{body}"')  # noqa: S704 - hex-escaped above
 
 
 def templates_dir() -> Path:
@@ -98,8 +99,9 @@ def scheme_view(scheme: dict[str, Any], anchor: str) -> dict[str, Any]:
         "open_claimed": not_in_plan(groups["claimed"], scheme),
         "not_audited": not_audited(scheme),
         "sources": sources_index(scheme),
+        "checker": scheme.get("checked_by") or "audit",
         "audit_line": audit_line(scheme) if spot else "",
-        "divergence_line": divergence_line(scheme) if spot else "",
+        "divergence_line": divergence_line(scheme),
         "chart": area_chart(scheme.get("areas") or []),
     }
 
@@ -128,6 +130,11 @@ def render_template(name: str, report: dict[str, Any], autoescape: bool) -> str:
 
 def render_index(name: str, rows: list[dict[str, Any]], report: dict[str, Any],
                  unassigned: list[dict[str, Any]], autoescape: bool) -> str:
-    """Render an index template listing per-scheme report files, worst first."""
+    """Render an index template: the force picture, then per-scheme report files worst first."""
+    picture = report.get("picture") or {}
     return environment(autoescape).get_template(name).render(
-        report=report, rows=rows, severities=SEVERITIES, data_quality=unassigned)
+        report=report, rows=rows, severities=SEVERITIES, data_quality=unassigned,
+        picture=picture, areas=picture.get("areas") or [],
+        area_chart=markupsafe.Markup(area_bars_svg(picture.get("areas") or [])),
+        unlisted=report.get("unlisted_schemes") or [], answers=report.get("answers"),
+        rating_order={"red": 0, "amber": 1, "green": 2})
