@@ -103,8 +103,8 @@ class Day(click.ParamType):
 def as_of_option(func: F) -> F:
     return click.option(
         "--as-of", type=Day(), default=None,
-        help="Judge every date rule as of this day (YYYY-MM-DD or DD/MM/YYYY; default "
-             "today).",
+        help="The day every date rule is judged as of: 2026-11-22 or 22/11/2026 "
+             "(default today).",
     )(func)
 
 
