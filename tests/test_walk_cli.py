@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -176,3 +177,18 @@ def test_piped_evidence_and_reasons_after_a_colon(catalog: Catalog, ids: list[st
     assert result.exit_code == 2
     assert f"{third.id}: not applicable needs a reason" in result.stderr
     assert ids[2] not in saved
+
+
+def test_the_walk_and_the_report_count_the_same_controls(catalog: Catalog, ids: list[str],
+                                                         tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    lines = ["a: not run here"] * 4 + ["y"] * (len(ids) - 4)
+    result = walk("--answers", str(path), *SETS, "--assessor", "Sam", lines=lines)
+    assert result.exit_code == 0, result.output
+    assert f"overall {len(ids)} of {len(ids)}" in result.output
+    report = CliRunner().invoke(main, ["report", str(path), "--format", "json"])
+    scheme = json.loads(report.stdout)["schemes"][0]
+    assert scheme["in_scope"] == {"controls": len(ids), "found_not_applicable": ids[:4]}
+    text = CliRunner().invoke(main, ["report", str(path), "--format", "markdown"]).stdout
+    assert (f"of {len(ids) - 4} applicable controls evidenced = 100.0% ({len(ids)} apply to "
+            f"this scheme's profile; 4 found not applicable: {', '.join(ids[:4])})") in text
