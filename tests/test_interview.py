@@ -13,14 +13,19 @@ from youthscheme_audit.engine import base_finding, not_applicable_reason
 from youthscheme_audit.errors import AuditError
 from youthscheme_audit.interview import (
     EVIDENCE_PROMPT,
+    GAP_HINT,
+    GAP_PROMPT,
+    LEGEND,
     Interview,
     WalkRequest,
     default_answers_path,
     default_audit_path,
+    join_gap_line,
     open_walk,
     parse_presets,
     read_action,
     slug,
+    split_gap_line,
 )
 from youthscheme_audit.models import Answer, Citation, Mode, Status
 
@@ -124,7 +129,7 @@ def test_back_goes_to_the_previous_question_showing_its_answer(catalog: Catalog,
                                                                tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
     first, second = applicable(catalog)[:2]
-    walk, prompter = new_walk(catalog, path, ["y", "b", "n", "", "", "p", "", "", "s"])
+    walk, prompter = new_walk(catalog, path, ["y", "b", "n", "", "p", "", "s"])
     outcome = walk.run()
     assert outcome.status == "stopped"
     saved = load_answers(path, catalog)
@@ -165,7 +170,7 @@ def test_resume_starts_at_the_first_unanswered_control(catalog: Catalog, tmp_pat
 def test_review_enter_keeps_every_answer(catalog: Catalog, tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
     ids = applicable(catalog)
-    new_walk(catalog, path, ["n", "missing", "ref"] + ["y"] * (len(ids) - 1))[0].run()
+    new_walk(catalog, path, ["n", "missing | ref"] + ["y"] * (len(ids) - 1))[0].run()
     before = load_answers(path, catalog).answers
     walk, prompter = new_walk(catalog, path, [""] * (len(catalog.profile) + 1 + len(ids)),
                               review=True,
@@ -175,12 +180,26 @@ def test_review_enter_keeps_every_answer(catalog: Catalog, tmp_path: Path) -> No
     assert "Current answer: no; note: missing; evidence: ref (Enter keeps it)" in prompter.text
 
 
+def test_review_answering_no_again_offers_the_line_to_keep(catalog: Catalog,
+                                                           tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    first = applicable(catalog)[0]
+    new_walk(catalog, path, ["n", "missing | ref | Sam", "s"])[0].run()
+    keep_profile = [""] * (len(catalog.profile) + 1)
+    walk, prompter = new_walk(catalog, path, keep_profile + ["n", "", "s"], review=True,
+                              answers=load_answers(path, catalog))
+    walk.run()
+    assert "Current: missing | ref | Sam (Enter keeps it)" in prompter.text
+    saved = load_answers(path, catalog).answers[first]
+    assert (saved.note, saved.evidence, saved.owner) == ("missing", "ref", "Sam")
+
+
 def test_review_can_change_one_answer(catalog: Catalog, tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
     ids = applicable(catalog)
     new_walk(catalog, path, ["y"] * len(ids))[0].run()
     keep_profile = [""] * (len(catalog.profile) + 1)
-    walk, _ = new_walk(catalog, path, keep_profile + ["", "p", "half done", "", "s"], review=True,
+    walk, _ = new_walk(catalog, path, keep_profile + ["", "p", "half done", "s"], review=True,
                        answers=load_answers(path, catalog))
     walk.run()
     saved = load_answers(path, catalog).answers
@@ -197,16 +216,47 @@ def test_all_answered_without_review_finishes_at_once(catalog: Catalog, tmp_path
     assert "use --review" in prompter.text
 
 
-def test_note_and_evidence_after_no_and_partial(catalog: Catalog, tmp_path: Path) -> None:
+def test_one_line_after_no_and_partial_takes_note_evidence_and_owner(
+        catalog: Catalog, tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    first, second, third = applicable(catalog)[:3]
-    walk, _ = new_walk(catalog, path, ["n", "no written approval", "email 2024-03",
-                                       "p", "", "", "y", "s"])
+    first, second, third, fourth = applicable(catalog)[:4]
+    walk, prompter = new_walk(catalog, path, [
+        "n", "no written approval | email 2024-03 | Insp Lee", "p", "", "n", "|| Sgt Patel",
+        "y", "s"])
     walk.run()
     saved = load_answers(path, catalog).answers
-    assert (saved[first].note, saved[first].evidence) == ("no written approval", "email 2024-03")
-    assert (saved[second].answer, saved[second].note) == (Answer.PARTIAL, "")
-    assert saved[third].answer is Answer.YES
+    assert (saved[first].note, saved[first].evidence, saved[first].owner) == (
+        "no written approval", "email 2024-03", "Insp Lee")
+    assert (saved[second].answer, saved[second].note, saved[second].owner) == (
+        Answer.PARTIAL, "", "")
+    assert (saved[third].note, saved[third].evidence, saved[third].owner) == (
+        "", "", "Sgt Patel")
+    assert saved[fourth].answer is Answer.YES
+    assert prompter.prompts.count(GAP_PROMPT) == 3, "one line each, no extra Enter presses"
+    assert "Saved: no, owner Insp Lee" in prompter.text
+
+
+def test_the_key_legend_fits_80_columns() -> None:
+    assert len(LEGEND) <= 80 and len(GAP_HINT) <= 80 and len(GAP_PROMPT) < 40
+
+
+def test_gap_line_parts() -> None:
+    assert split_gap_line("a | b | c | d") == ("a", "b", "c | d")
+    assert split_gap_line(" only a note ") == ("only a note", "", "")
+    assert join_gap_line("a", "", "") == "a" and join_gap_line("", "", "c") == " |  | c"
+    assert split_gap_line(join_gap_line("", "", "c")) == ("", "", "c")
+
+
+def test_piped_no_carries_note_evidence_and_owner(catalog: Catalog, tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    first, second = applicable(catalog)[:2]
+    walk, _ = new_walk(catalog, path, ["n: no letter | minutes 3 Sept | Insp Lee",
+                                       "p: half the adults"], interactive=False)
+    walk.run()
+    saved = load_answers(path, catalog).answers
+    assert (saved[first].note, saved[first].evidence, saved[first].owner) == (
+        "no letter", "minutes 3 Sept", "Insp Lee")
+    assert (saved[second].note, saved[second].owner) == ("half the adults", "")
 
 
 def test_piped_input_reads_no_notes(catalog: Catalog, tmp_path: Path) -> None:
@@ -262,14 +312,14 @@ def test_profile_is_asked_first_skipping_preset_fields(catalog: Catalog, tmp_pat
     assert saved.profile == PROFILE
     assert saved.assessor == "Sam"
     assert "What kind of scheme is this?" not in prompter.text
-    assert "age_min must be a whole number, not 'x'" in prompter.text
+    assert "youngest age must be a whole number, not 'x'" in prompter.text
 
 
 def test_profile_line_that_does_not_fit_is_an_error_when_piped(catalog: Catalog,
                                                                tmp_path: Path) -> None:
     answers = AnswersFile(profile={k: v for k, v in PROFILE.items() if k != "age_min"})
     walk, _ = new_walk(catalog, tmp_path / "a.yaml", ["y"], interactive=False, answers=answers)
-    with pytest.raises(AuditError, match="age_min must be a whole number, not 'y'"):
+    with pytest.raises(AuditError, match="youngest age must be a whole number, not 'y'"):
         walk.run()
 
 
@@ -285,7 +335,7 @@ def test_spot_walk_shows_own_answer_and_register_evidence(catalog: Catalog,
     audit = AnswersFile(mode=Mode.SPOT, profile=dict(PROFILE), self_assessment="self.yaml",
                         assessor="PSD")
     path = tmp_path / "audit.yaml"
-    walk, prompter = new_walk(catalog, path, ["n", "not on file", "", "s"], answers=audit,
+    walk, prompter = new_walk(catalog, path, ["n", "not on file", "s"], answers=audit,
                               own=own, evidence=evidence)
     walk.run()
     assert "Scheme's own answer\tyes; note: approved by Insp Lee" in prompter.shown
@@ -339,7 +389,7 @@ def test_presets_name_allowed_fields_and_values(catalog: Catalog) -> None:
         "scheme_name": "Oak", "age_min": 9, "offsite_activities": True}
     with pytest.raises(AuditError, match="scheme_type, host_type"):
         parse_presets(catalog, ["colour=blue"])
-    with pytest.raises(AuditError, match="scheme_type must be one of official, unofficial"):
+    with pytest.raises(AuditError, match="scheme type must be one of official, unofficial"):
         parse_presets(catalog, ["scheme_type=secret"])
 
 

@@ -205,7 +205,8 @@ def test_html_is_self_contained(reports: dict[str, Any]) -> None:
 
 def test_html_league_links_to_every_scheme_section(reports: dict[str, Any]) -> None:
     html = renderer(Format.HTML)(reports["batch"])
-    links = re.findall(r'href="#(scheme-[^"]+)"', html)
+    league = html[html.index('id="league"'):html.index("</section>", html.index('id="league"'))]
+    links = re.findall(r'href="#(scheme-[^"]+)"', league)
     ids = re.findall(r'<section class="scheme[^"]*" id="([^"]+)"', html)
     assert len(links) == 4 and sorted(links) == sorted(ids)
     assert len(set(ids)) == 4, "S-001 and s-001 get different anchors"
@@ -247,7 +248,9 @@ def test_csv_neutralises_formula_cells(reports: dict[str, Any]) -> None:
     for f, start in zip(scheme["findings"], starts, strict=False):
         f["reason"] = start
         f["evidence"] = [start, "ok"]
-    rows = list(csv.reader(io.StringIO(renderer(Format.CSV)(report))))
+    text = renderer(Format.CSV)(report)
+    assert text.startswith("\ufeff"), "a byte-order mark, so Excel reads UTF-8"
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert tuple(rows[0]) == COLUMNS
     for row in rows[1:]:
         for cell in row:
@@ -267,7 +270,7 @@ def test_csv_lines_end_in_crlf(reports: dict[str, Any]) -> None:
 def test_csv_has_one_row_per_finding_and_no_data_quality(reports: dict[str, Any]) -> None:
     report = reports["batch"]
     text = renderer(Format.CSV)(report)
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert len(rows) == sum(len(s["findings"]) for s in report["schemes"])
     assert "31/02/2020" not in text and "calc" not in text
     unscored = [r for r in rows if r["scheme_id"] == "S-003"]
@@ -337,23 +340,56 @@ def test_print_report_runs_in_colour(kind: str, reports: dict[str, Any]) -> None
     assert "Do" in out and "Source" in out
 
 
-def test_spot_report_shows_divergences_first(reports: dict[str, Any]) -> None:
+def test_spot_report_reads_summary_then_plan_then_divergences(reports: dict[str, Any]) -> None:
     text = render_plain(reports["spot"])
-    assert text.index("Divergences") < text.index("Rating") < text.index("By area")
-    assert "self-assessed 75.0" in text and "audited 42.9" in text
+    assert (text.index("Rating") < text.index("Audited     6 of 6 controls audited")
+            < text.index("Action plan (3)") < text.index("Divergences (4)")
+            < text.index("How the score is worked out") < text.index("Run details"))
+    assert "75.0 AMBER as self-assessed; 42.9 RED as audited" in text
     assert "overclaimed" in text
+    assert "TST-02" not in text[text.index("Divergences"):text.index("Waived gaps")], (
+        "a waived gap the scheme admitted is no divergence")
     html = renderer(Format.HTML)(reports["spot"])
-    assert html.index("Divergences") < html.index("By area")
+    assert (html.index("Why this rating") < html.index("Action plan") < html.index("Divergences")
+            < html.index("How the score is worked out") < html.index("Run details"))
+    assert '<tr class="overclaimed">' in html and 'class="kind-overclaimed"' in html
+    md = renderer(Format.MARKDOWN)(reports["spot"])
+    assert md.index("### Summary") < md.index("### Action plan") < md.index("### Divergences")
+    assert "**OVERCLAIMED**" in md
 
 
 def test_plain_report_has_the_sections_a_lead_needs(reports: dict[str, Any]) -> None:
     text = render_plain(reports["self"])
-    for expected in ("Rating", "Score", "91.3   (75.0 without waivers)", "Coverage", "Formula",
-                     "weights met 20, partial 2, gap 1", "By area", "Gaps (1)", "Partly met (1)",
-                     "Waived gaps (1)", "Supt J. Doe", "2027-01-31", "Expired waivers (1)",
-                     "1 control unverified (TST-08)", "2 not applicable"):
+    for expected in ("OFFICIAL-SENSITIVE", "Rating", "Score", "91.3   (75.0 without waivers)",
+                     "Coverage", "Do first", "Score by area", "Action plan (3)",
+                     "owner: PCSO B", "Waived gaps (1)", "Supt J. Doe", "2027-01-31",
+                     "Expired waivers (1)", "Unverified, not in the action plan (1)",
+                     "Met (1)", "evidence: DBS log 2026", "Not applicable (2)",
+                     "How the score is worked out", "weights met 20, partial 2, gap 1",
+                     "Formula", "Sources (", "Run details", "checklists: fixture_people"):
         assert expected in text, expected
+    order = ["Rating", "Do first", "Action plan", "Waived gaps", "Met (1)",
+             "How the score is worked out", "Sources (", "Run details"]
+    assert [text.index(o) for o in order] == sorted(text.index(o) for o in order)
+    assert text.splitlines()[0] == text.splitlines()[-1] == "OFFICIAL-SENSITIVE"
     assert max(len(line) for line in text.splitlines()) <= 100
+
+
+def test_evidence_label_shows_the_reference_and_the_note_has_its_own(
+        reports: dict[str, Any]) -> None:
+    report = copy.deepcopy(reports["self"])
+    gap = next(f for f in report["schemes"][0]["findings"] if f["control_id"] == "TST-04")
+    gap["evidence"] = [gap["note"], "signed-forms folder, empty"]
+    text = render_plain(report)
+    assert "Note      new helper has not signed yet" in text
+    assert "Evidence  signed-forms folder, empty" in text
+    assert "Evidence  new helper" not in text
+    html = renderer(Format.HTML)(report)
+    assert "<dt>Note</dt><dd>new helper has not signed yet</dd>" in html
+    assert "<dt>Evidence</dt><dd>signed-forms folder, empty</dd>" in html
+    md = renderer(Format.MARKDOWN)(report)
+    assert "- Note: new helper has not signed yet" in md
+    assert "- Evidence: signed-forms folder, empty" in md
 
 
 def test_plain_report_lists_the_first_rows_and_counts_the_rest(
@@ -406,7 +442,8 @@ def test_write_per_scheme(fmt: Format, tmp_path: Path, reports: dict[str, Any]) 
     index = write_per_scheme(reports["batch"], out, fmt.value)
     files = sorted(p.name for p in out.iterdir())
     ext = EXTENSIONS[fmt]
-    assert index.name == {"html": "index.html", "json": "index.json"}.get(fmt.value, "index.md")
+    assert index.name == {"html": "index.html", "json": "index.json",
+                          "csv": "index.csv"}.get(fmt.value, "index.md")
     assert sorted(files) == sorted(["S-001" + ext, "S-002" + ext, "S-003" + ext,
                                     "s-001-2" + ext, index.name])
     text = index.read_text(encoding="utf-8")
@@ -428,6 +465,18 @@ def test_per_scheme_json_reports_hold_one_scheme_and_its_issues(
     index = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
     assert [r["file"] for r in index["schemes"]][0] == "S-001.json"
     assert [d["value"] for d in index["data_quality"]] == ["=cmd|' /C calc'!A0"]
+
+
+def test_per_scheme_csv_index_is_a_spreadsheet_of_the_schemes(
+        tmp_path: Path, reports: dict[str, Any]) -> None:
+    write_per_scheme(reports["batch"], tmp_path, "csv")
+    text = (tmp_path / "index.csv").read_text(encoding="utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert [r["scheme_id"] for r in rows] == ["S-001", "S-003", "s-001", "S-002"]
+    assert rows[0]["file"] == "S-001.csv" and rows[0]["rating"] == "red"
+    assert rows[3]["scheme_name"] == "Hill Street <b>Club</b> & Friends"
+    assert (tmp_path / "S-001.csv").read_text(encoding="utf-8").startswith("\ufeff")
 
 
 def test_per_scheme_names_are_safe_and_stay_in_the_directory(
@@ -463,7 +512,7 @@ def test_templates_are_found() -> None:
 def test_templates_are_strict(reports: dict[str, Any]) -> None:
     broken = copy.deepcopy(reports["self"])
     gap = next(f for f in broken["schemes"][0]["findings"] if f["status"] == "gap")
-    del gap["remediation"]  # only the templates read it
+    del gap["reason"]  # the templates read it
     for fmt in (Format.HTML, Format.MARKDOWN):
         with pytest.raises(jinja2.UndefinedError):
             renderer(fmt)(broken)

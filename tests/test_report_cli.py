@@ -98,7 +98,7 @@ BAD_INPUTS = {
     "unknown-control": ("answers:\n  GOV-99: yes\n",
                         "answers.yaml:4: 'GOV-99' is not a control"),
     "bad-profile": ("profile:\n  scheme_type: pirate\n",
-                    "answers.yaml:4: scheme_type must be one of official, unofficial, force"),
+                    "answers.yaml:4: scheme type must be one of official, unofficial, force"),
     "unknown-key": ("colour: blue\n", "answers.yaml:3: unknown key 'colour'"),
     # fromisoformat alone would take these ISO 8601 basic and week forms
     "as-of-basic": ("as_of: '20251231'\n", "answers.yaml:3: 'as_of' must be a date YYYY-MM-DD"),

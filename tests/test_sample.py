@@ -74,7 +74,8 @@ def sample_rows(register: list[str], *extra: str) -> list[dict[str, str]]:
     code, out, err = run("sample", *register, "--scheme", "S1", "--as-of", AS_OF,
                          "--format", "csv", *extra)
     assert code == 0, err
-    return list(csv.DictReader(io.StringIO(out)))
+    assert out.startswith("\ufeff"), "a byte-order mark, so Excel reads UTF-8"
+    return list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
 
 
 def ids(rows: list[dict[str, str]]) -> list[str]:
@@ -153,7 +154,7 @@ def test_seed_chosen_and_reported_when_not_given(register: list[str]) -> None:
     found = re.search(r"seed (\d+): re-run with --seed \1 for the same sample", err)
     assert found
     seed = found.group(1)
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert {r["sample_seed"] for r in rows} == {seed}
     again = run("sample", *register, "--scheme", "S1", "--as-of", AS_OF, "--format", "csv",
                 "--seed", seed)
@@ -230,6 +231,7 @@ def activity_rows(register: list[str], scheme: str, size: str) -> dict[str, dict
                          "--table", "activities", "--size", size, "--seed", "3",
                          "--format", "csv")
     assert code == 0, err
+    out = out.removeprefix("\ufeff")
     header = out.splitlines()[0].split(",")
     assert header[3:] == ["activity_id", "row", "picked", "why", "date", "kind", "arranged_by",
                           "teacher_present", "adults_present", "young_people_present",

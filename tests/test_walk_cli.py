@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,11 @@ def test_piped_yes_answers_every_control_and_reports(catalog: Catalog, ids: list
     assert set(saved.skipped) == set(catalog.controls) - set(ids)
     html = tmp_path / "a.html"
     assert f"HTML report: {html}" in result.output
+    # after some 200 lines of report, the rating and the path are the last two lines
+    last = result.output.rstrip("\n").splitlines()[-2:]
+    assert re.fullmatch(r"Rating AMBER · score 100\.0 · coverage 100\.0% · \d+ actions in "
+                        r"the plan", last[0]), last
+    assert last[1] == f"HTML report: {html}"
     assert html.read_text().lstrip().lower().startswith("<!doctype html")
     assert "Oak Lane Mini Police" in result.output  # the terminal report
 
@@ -78,7 +85,7 @@ def test_invalid_profile_line_exits_2_naming_the_field(tmp_path: Path) -> None:
     result = walk("--answers", str(tmp_path / "a.yaml"), "--scheme-name", "Oak",
                   lines=["", "secret"])
     assert result.exit_code == 2
-    assert "scheme_type must be one of official, unofficial, force, not 'secret'" in result.stderr
+    assert "scheme type must be one of official, unofficial, force, not 'secret'" in result.stderr
 
 
 def test_hand_edited_bad_file_is_refused_and_left_alone(tmp_path: Path) -> None:
@@ -101,7 +108,7 @@ def test_set_with_an_unknown_field_or_value_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "scheme_name, scheme_id, scheme_type" in result.stderr
     result = walk("--answers", str(path), "--set", "age_min=ten")
-    assert result.exit_code == 2 and "age_min must be a whole number" in result.stderr
+    assert result.exit_code == 2 and "youngest age must be a whole number" in result.stderr
     assert not path.exists()
 
 
@@ -170,3 +177,18 @@ def test_piped_evidence_and_reasons_after_a_colon(catalog: Catalog, ids: list[st
     assert result.exit_code == 2
     assert f"{third.id}: not applicable needs a reason" in result.stderr
     assert ids[2] not in saved
+
+
+def test_the_walk_and_the_report_count_the_same_controls(catalog: Catalog, ids: list[str],
+                                                         tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    lines = ["a: not run here"] * 4 + ["y"] * (len(ids) - 4)
+    result = walk("--answers", str(path), *SETS, "--assessor", "Sam", lines=lines)
+    assert result.exit_code == 0, result.output
+    assert f"overall {len(ids)} of {len(ids)}" in result.output
+    report = CliRunner().invoke(main, ["report", str(path), "--format", "json"])
+    scheme = json.loads(report.stdout)["schemes"][0]
+    assert scheme["in_scope"] == {"controls": len(ids), "found_not_applicable": ids[:4]}
+    text = CliRunner().invoke(main, ["report", str(path), "--format", "markdown"]).stdout
+    assert (f"of {len(ids) - 4} applicable controls evidenced = 100.0% ({len(ids)} apply to "
+            f"this scheme's profile; 4 found not applicable: {', '.join(ids[:4])})") in text

@@ -409,8 +409,11 @@ class _Builder(_Collector):
                 continue
             self.unknown_keys(node, PARAM_KEYS, p, name, "parameter")
             old = self.parameters.get(name)
+            value = node["value"]
+            if old is not None and isinstance(old.value, dict):
+                value = self._override(p, node.line_of("value"), name, old.value, value)
             self.parameters[name] = Parameter(
-                name=name, value=node["value"],
+                name=name, value=value,
                 description=str(node.get("description") or (old.description if old else "")),
                 source=str(node.get("source") or (old.source if old else "")), path=p,
             )
@@ -531,6 +534,24 @@ class _Builder(_Collector):
                 if new not in self.controls:
                     self.add(retired.path, retired.line, old,
                              f"replaced_by names '{new}', which is not a control")
+
+    def _override(self, p: str, line: int, name: str, default: dict[str, Any], value: Any
+                  ) -> dict[str, Any]:
+        """A force's value for a mapping parameter: only the keys it changes, same types."""
+        if not isinstance(value, dict):
+            self.add(p, line, name, f"'value' must map {', '.join(default)} to values")
+            return default
+        merged = dict(default)
+        for key, item in value.items():
+            if key not in default:
+                self.add(p, line, name, f"'{key}' is not one of {', '.join(default)}")
+            elif type(item) is not type(default[key]) or (isinstance(item, int) and item < 0):
+                self.add(p, line, name, f"'{key}' must be a whole number of 0 or more, "
+                         f"like the default {default[key]}" if isinstance(default[key], int)
+                         else f"'{key}' must be like the default {default[key]!r}")
+            else:
+                merged[key] = item
+        return merged
 
     # area files ----------------------------------------------------------------------
 
@@ -806,7 +827,8 @@ class _Builder(_Collector):
 def parse_profile_value(pfield: ProfileField, text: str) -> Any:
     """A profile value typed by a user (--set, a prompt): validated and converted.
 
-    Raises ValueError with the allowed values when the text does not fit the field.
+    Raises ValueError with the allowed values when the text does not fit the field,
+    naming the field in words ("youngest age"), not by its column name.
     """
     raw = text.strip()
     if pfield.type == "text":
@@ -815,18 +837,18 @@ def parse_profile_value(pfield: ProfileField, text: str) -> Any:
         try:
             return int(raw)
         except ValueError:
-            raise ValueError(f"{pfield.name} must be a whole number, not '{raw}'") from None
+            raise ValueError(f"{pfield.label} must be a whole number, not '{raw}'") from None
     if pfield.type == "bool":
         low = raw.casefold()
         if low in ("y", "yes", "true", "1"):
             return True
         if low in ("n", "no", "false", "0"):
             return False
-        raise ValueError(f"{pfield.name} must be yes or no, not '{raw}'")
+        raise ValueError(f"{pfield.label} must be yes or no, not '{raw}'")
     for value in pfield.choices:  # choices are lower-case words; typing 'Official' is fine
         if raw.casefold() == value.casefold():
             return value
-    raise ValueError(f"{pfield.name} must be one of {', '.join(pfield.choices)}, not '{raw}'")
+    raise ValueError(f"{pfield.label} must be one of {', '.join(pfield.choices)}, not '{raw}'")
 
 
 # --- the catalogue as data, for a force's own systems --------------------------------------

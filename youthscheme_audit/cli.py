@@ -18,6 +18,7 @@ import click
 
 from youthscheme_audit import __version__
 from youthscheme_audit.errors import AuditError, ExitCode
+from youthscheme_audit.models import DEFAULT_MARKING
 
 if TYPE_CHECKING:
     from youthscheme_audit.catalog import Catalog
@@ -80,17 +81,53 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class Day(click.ParamType):
+    """A date as YYYY-MM-DD or, as people in the UK write it, DD/MM/YYYY."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        for layout in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(text, layout).date()
+            except ValueError:
+                continue
+        self.fail(f"'{value}' is not a date: give YYYY-MM-DD (2026-11-22) or DD/MM/YYYY "
+                  "(22/11/2026)", param, ctx)
+
+
 def as_of_option(func: F) -> F:
     return click.option(
-        "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-        help="Judge every date rule as of this day (YYYY-MM-DD; default today).",
+        "--as-of", type=Day(), default=None,
+        help="The day every date rule is judged as of: 2026-11-22 or 22/11/2026 "
+             "(default today).",
     )(func)
 
 
-def output_options(func: F) -> F:
+def marking_option(func: F) -> F:
+    return click.option(
+        "--marking", default=DEFAULT_MARKING, show_default=True, metavar="TEXT",
+        help="Protective marking printed at the top and bottom of the report (every page "
+             "in print).",
+    )(func)
+
+
+def output_options(folder: bool = False) -> Callable[[F], F]:
+    """-o, --format, --fail-on and --waivers; ``folder``: -o may name a folder."""
+    return lambda func: _output_options(func, folder)
+
+
+def _output_options(func: F, folder: bool) -> F:
     # a str, not a Path: a trailing slash (score -o reports/) asks for a directory
+    where = ("Write to this file; or to a folder (an existing one, or a name ending in /): "
+             "one report per scheme in the chosen format, plus an index." if folder
+             else "Write to this file instead of standard output.")
     func = click.option("-o", "--output", type=click.Path(dir_okay=True, path_type=str),
-                        help="Write to this file instead of standard output.")(func)
+                        metavar="FILE|DIR/" if folder else "FILE", help=where)(func)
     func = click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal",
                         show_default=True, help="Output format.")(func)
     func = click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
@@ -99,10 +136,6 @@ def output_options(func: F) -> F:
     func = click.option("--waivers", type=click.Path(path_type=Path), default=None,
                         help="YAML file of approved waivers (see README).")(func)
     return func
-
-
-def day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value is not None else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -219,38 +252,52 @@ def lint(settings: Settings, paths: tuple[Path, ...], waivers: Path | None) -> N
                                   "(default: the profile's scheme_id).")
 @click.option("--sample-seed", type=int, default=None,
               help="Spot audits: the seed of the record sample you checked (recorded).")
+@click.option("--divergent-first", is_flag=True,
+              help="Spot audits: first the controls where the scheme's answer and the "
+                   "register disagree, then those the register flags, then the rest.")
 @as_of_option
+@marking_option
 @click.pass_obj
 @user_errors
 def walk(settings: Settings, answers_path: Path | None, scheme_name: str | None,
          sets: tuple[str, ...], assessor: str | None, review: bool, mode: str,
          self_path: Path | None, registers: tuple[Path, ...], mapping: Path | None,
-         scheme_id: str | None, sample_seed: int | None, as_of: dt.datetime | None) -> None:
+         scheme_id: str | None, sample_seed: int | None, divergent_first: bool,
+         as_of: dt.date | None, marking: str) -> None:
     """Answer the checklists for one scheme, question by question, saving after each answer.
 
     \b
     Keys: y yes, n no, p partly, a not applicable, d don't know,
           ? help and why it matters, b back, s save and stop.
+    After no or partly, one line: note | evidence | owner (any part may be left out).
     Run the same command again to carry on where you stopped; --review to change answers.
-    When input is piped, each answer is one line (y, n, p, na, dk).
+    When input is piped, each answer is one line (y, n, p, na, dk), with what follows
+    it after a colon: 'y: DBS log 2026-10', 'n: no letter | minutes | Insp Lee'.
 
     \b
     Examples:
       youthscheme-audit walk --scheme-name "Oak Lane Mini Police"
       yes y | youthscheme-audit walk --answers a.yaml --set scheme_type=unofficial ...
-      youthscheme-audit walk --mode spot --self oak-lane.answers.yaml --register reg.xlsx
+      youthscheme-audit walk --mode spot --self oak-lane.answers.yaml --register reg.xlsx \\
+          --scheme-id S-001 --divergent-first
     """
     from youthscheme_audit import interview
     from youthscheme_audit.models import Mode
     from youthscheme_audit.prompter import Hangup, TerminalPrompter, hangup_raises
 
     catalog = settings.catalog()
-    if mode == "self" and (self_path or registers or scheme_id or sample_seed is not None):
-        raise AuditError("--self, --register, --scheme-id and --sample-seed need --mode spot")
+    if mode == "self" and (self_path or registers or scheme_id or sample_seed is not None
+                           or divergent_first):
+        raise AuditError("--self, --register, --scheme-id, --sample-seed and "
+                         "--divergent-first need --mode spot")
+    if divergent_first and not registers:
+        raise AuditError("--divergent-first orders controls by what the register shows: "
+                         "give --register REGISTER")
     request = interview.WalkRequest(
         answers_path=answers_path, presets=interview.parse_presets(catalog, sets, scheme_name),
-        assessor=assessor, review=review, as_of=as_of.date().isoformat() if as_of else "",
-        mode=Mode(mode), self_path=self_path, registers=registers, sample_seed=sample_seed)
+        assessor=assessor, review=review, as_of=as_of.isoformat() if as_of else "",
+        mode=Mode(mode), self_path=self_path, registers=registers, sample_seed=sample_seed,
+        divergent_first=divergent_first)
     prompter = TerminalPrompter(settings.console())
     session = None
     try:
@@ -265,7 +312,7 @@ def walk(settings: Settings, answers_path: Path | None, scheme_name: str | None,
                                      "find the scheme in the register")
                 session.evidence = register_evidence(
                     catalog, list(registers), str(sid),
-                    resolve_as_of(day(as_of), session.answers), mapping)
+                    resolve_as_of(as_of, session.answers), mapping)
             outcome = session.run()
     except KeyboardInterrupt:
         prompter.show()
@@ -281,16 +328,18 @@ def walk(settings: Settings, answers_path: Path | None, scheme_name: str | None,
         return
     from youthscheme_audit.pipeline import answers_report
     from youthscheme_audit.render import Format, renderer
-    from youthscheme_audit.render.terminal import print_report
+    from youthscheme_audit.render.terminal import closing_lines, print_report
     from youthscheme_audit.report import report_dict
     from youthscheme_audit.yamlio import atomic_write
 
-    data = report_dict(answers_report(catalog, session.path, day(as_of)))
-    prompter.show()
-    print_report(data, settings.console())
+    data = report_dict(answers_report(catalog, session.path, as_of), marking=marking)
     html = session.path.with_suffix(".html")
     atomic_write(html, renderer(Format.HTML)(data))
-    prompter.show(f"HTML report: {html}", "ok")
+    prompter.show()
+    console = settings.console()
+    print_report(data, console)
+    # after some 200 lines of report, the two things to take away, where the eye lands
+    console.print(closing_lines(data["schemes"][0], html), soft_wrap=True)
 
 
 # --- report and score ---------------------------------------------------------------
@@ -319,16 +368,21 @@ def emit(settings: Settings, data: dict[str, Any], fmt: str, output: Path | None
     stream = writer(Format(fmt))
     if stream is None:
         write_text(renderer(Format(fmt))(data), output)
-    elif output is None:
-        stream(data, sys.stdout)
     else:
-        from youthscheme_audit.yamlio import atomic_writer
+        write_stream(stream, data, output)
 
-        with atomic_writer(output) as handle:
-            if fmt == "csv":
-                handle.write("\ufeff")  # the byte-order mark tells Excel the file is UTF-8
-            stream(data, handle)
-        click.echo(f"wrote {output}", err=True)
+
+def write_stream(stream: Callable[[dict[str, Any], Any], None], data: dict[str, Any],
+                 output: Path | None) -> None:
+    """A streaming writer's output to ``output`` (atomically) or standard output."""
+    if output is None:
+        stream(data, sys.stdout)
+        return
+    from youthscheme_audit.yamlio import atomic_writer
+
+    with atomic_writer(output) as handle:
+        stream(data, handle)
+    click.echo(f"wrote {output}", err=True)
 
 
 def exit_for(report: Report, fail_on: str | None) -> None:
@@ -344,25 +398,40 @@ def exit_for(report: Report, fail_on: str | None) -> None:
 @main.command()
 @click.argument("answers", type=click.Path(path_type=Path))
 @as_of_option
-@output_options
+@output_options()
+@click.option("--actions", "actions_only", is_flag=True,
+              help="With --format csv: only the action plan, one row per action (what to "
+                   "do, severity, owner, due date), ready for a tracker.")
+@marking_option
 @click.pass_obj
 @user_errors
-def report(settings: Settings, answers: Path, as_of: dt.datetime | None, fmt: str,
-           output: str | None, fail_on: str | None, waivers: Path | None) -> None:
+def report(settings: Settings, answers: Path, as_of: dt.date | None, fmt: str,
+           output: str | None, fail_on: str | None, waivers: Path | None,
+           actions_only: bool, marking: str) -> None:
     """Render a gap report from an answers file (written by walk or by hand).
 
     \b
     Examples:
       youthscheme-audit report examples/unofficial-school-scheme.yaml
       youthscheme-audit report answers.yaml --format html -o report.html
+      youthscheme-audit report answers.yaml --format csv --actions -o actions.csv
     """
+    if actions_only and fmt != "csv":
+        raise click.UsageError("--actions writes the action plan as CSV: add --format csv")
     from youthscheme_audit.pipeline import answers_report
     from youthscheme_audit.report import report_dict
 
     catalog = settings.catalog()
     waiver_list = load_waiver_file(settings, waivers)
-    result = answers_report(catalog, answers, day(as_of), waiver_list)
-    emit(settings, report_dict(result), fmt, Path(output) if output else None)
+    result = answers_report(catalog, answers, as_of, waiver_list)
+    data = report_dict(result, marking=marking)
+    target = Path(output) if output else None
+    if actions_only:
+        from youthscheme_audit.render.csv_out import write_actions
+
+        write_stream(write_actions, data, target)
+    else:
+        emit(settings, data, fmt, target)
     exit_for(result, fail_on)
 
 
@@ -375,12 +444,13 @@ def report(settings: Settings, answers: Path, as_of: dt.datetime | None, fmt: st
               help="Self-assessments (answers files, or folders of them) to score beside the "
                    "register, matched by scheme_id (repeatable).")
 @as_of_option
-@output_options
+@output_options(folder=True)
+@marking_option
 @click.pass_obj
 @user_errors
 def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
-          show_names: bool, answers: tuple[Path, ...], as_of: dt.datetime | None, fmt: str,
-          output: str | None, fail_on: str | None, waivers: Path | None) -> None:
+          show_names: bool, answers: tuple[Path, ...], as_of: dt.date | None, fmt: str,
+          output: str | None, fail_on: str | None, waivers: Path | None, marking: str) -> None:
     """Score every scheme in an exported register (one XLSX, or CSV files per table).
 
     Prints a league table, worst first. With -o DIR, writes one report per scheme in
@@ -403,17 +473,18 @@ def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
     as_dir = output is not None and (Path(output).is_dir() or output.endswith(("/", os.sep)))
     league_only = fmt == "terminal" and target is None  # needs scores, not cited rows
     with progress_bar(settings) as tick:
-        result = score_register(catalog, list(register), mapping, day(as_of), waiver_list,
+        result = score_register(catalog, list(register), mapping, as_of, waiver_list,
                                 show_names, tick, cite=not league_only,
                                 answers_paths=list(answers) if answers else None)
         if target is not None and as_dir:
             from youthscheme_audit.render.per_scheme import write_per_scheme
 
-            index = write_per_scheme(report_dict(result), target, fmt, tick)
+            index = write_per_scheme(report_dict(result, marking=marking), target, fmt, tick)
     if target is not None and as_dir:
         click.echo(f"wrote {len(result.schemes)} scheme reports and {index}", err=True)
     else:
-        data = report_dict(result, detail=not league_only, lazy=fmt in ("json", "csv"))
+        data = report_dict(result, detail=not league_only, lazy=fmt in ("json", "csv"),
+                           marking=marking)
         emit_league(settings, data, fmt, target)
     exit_for(result, fail_on)
 
@@ -513,7 +584,7 @@ def print_or_write(settings: Settings, draw: Callable[[Any], None], output: Path
 @user_errors
 def sample(settings: Settings, register: tuple[Path, ...], scheme_id: str, size: int,
            seed: int | None, table: str, mapping: Path | None, fmt: str, output: Path | None,
-           show_names: bool, as_of: dt.datetime | None) -> None:
+           show_names: bool, as_of: dt.date | None) -> None:
     """Pick a reproducible random sample of one scheme's records to verify by hand.
 
     Every record a register check flags for the scheme (a gap or an unverified
@@ -542,7 +613,7 @@ def sample(settings: Settings, register: tuple[Path, ...], scheme_id: str, size:
     chosen = seed if seed is not None else secrets.randbelow(10**6)
     data = read_register(list(register), mapping)
     result = select_sample(catalog, data, scheme_id, table, size, chosen,
-                           resolve_as_of(day(as_of)), show_names)
+                           resolve_as_of(as_of), show_names)
     if fmt == "csv":
         write_text(render_csv(result), output)
     elif fmt == "markdown":

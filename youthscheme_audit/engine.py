@@ -68,7 +68,7 @@ def base_finding(control: Control, status: Status, reason: str, *, source: str,
         control_id=control.id, title=control.title, area=control.area,
         area_title=control.area_title, severity=control.severity, status=status,
         reason=reason, question=control.question, remediation=control.remediation,
-        sources=control.sources, source=source, **extra,
+        sources=control.sources, source=source, evidence_needed=control.evidence, **extra,
     )
 
 
@@ -106,7 +106,8 @@ def answered_finding(control: Control, record: AnswerRecord | None,
     evidence = tuple(x for x in (record.note, record.evidence) if x)
     return base_finding(
         control, status, reason, evidence=evidence, note=record.note,
-        answered_at=record.answered_at, source=source, claimed=claimed,
+        answered_at=record.answered_at, source=source, claimed=claimed, answered=True,
+        owner=record.owner,
     )
 
 

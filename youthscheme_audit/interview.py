@@ -30,7 +30,7 @@ from youthscheme_audit.answers import (
 from youthscheme_audit.catalog import Catalog, Control, ProfileField, parse_profile_value
 from youthscheme_audit.engine import not_applicable_reason
 from youthscheme_audit.errors import AnswersError, AuditError
-from youthscheme_audit.models import Answer, Finding, Mode, Severity, shown
+from youthscheme_audit.models import Answer, Finding, Mode, Severity, Status, shown
 
 
 class Prompter(Protocol):
@@ -59,12 +59,16 @@ HELP, BACK, STOP, KEEP = "help", "back", "stop", "keep"
 COMMANDS = {"?": HELP, "h": HELP, "help": HELP, "b": BACK, "back": BACK, "s": STOP,
             "stop": STOP, "save": STOP}
 CONTROL_KEYS = "ynpad?hbs"
-LEGEND = ("y yes · n no · p partly · a not applicable · d don't know"
-          "    ? help · b back · s save and stop")
+# one line at 80 columns (79 characters): the answer keys, then the commands
+LEGEND = "y yes  n no  p partly  a not applicable  d don't know  · ? help  b back  s stop"
 LINE_LEGEND = ("One answer per line: y, n, p, a (not applicable), d (don't know); "
                "? for help, b to go back, s to stop. Add a reference or reason after a colon: "
-               "'y: DBS log 2026-10', 'a: no trips this year'.")
+               "'y: DBS log 2026-10', 'a: no trips this year', and after n or p "
+               "'n: note | evidence | owner'.")
 NOTE_ANSWERS = (Answer.NO, Answer.PARTIAL)
+# after no or partly: one line for the three things, any of them left out
+GAP_HINT = "What is missing | what would show it | who will act (Enter skips)"
+GAP_PROMPT = "note | evidence | owner > "
 # product.md, "Evidence and trust": a yes is evidenced, a not applicable explained
 EVIDENCE_ASKED = frozenset({Severity.CRITICAL, Severity.HIGH})
 EVIDENCE_PROMPT = ("Evidence reference: what a checker could look at (a document, record or "
@@ -106,6 +110,22 @@ class WalkRequest:
     self_path: Path | None = None  # spot audits: the scheme's own answers file
     registers: tuple[Path, ...] = ()
     sample_seed: int | None = None
+    divergent_first: bool = False  # spot audits: disagreements and flagged controls first
+
+
+def split_gap_line(text: str) -> tuple[str, str, str]:
+    """'note | evidence | owner' (any part may be blank or left off) as its three parts."""
+    parts = [part.strip() for part in text.split("|", 2)]
+    parts += [""] * (3 - len(parts))
+    return parts[0], parts[1], parts[2]
+
+
+def join_gap_line(note: str, evidence: str, owner: str) -> str:
+    """The three parts as one 'note | evidence | owner' line (trailing blanks left off)."""
+    parts = [note, evidence, owner]
+    while parts and not parts[-1]:
+        parts.pop()
+    return " | ".join(parts)
 
 
 def split_line(text: str) -> tuple[str, str]:
@@ -185,6 +205,7 @@ class Interview:
         review: bool = False,
         own: AnswersFile | None = None,
         evidence: Mapping[str, Finding] | None = None,
+        divergent_first: bool = False,
     ) -> None:
         self.catalog = catalog
         self.answers = answers
@@ -195,6 +216,7 @@ class Interview:
         self.review = review
         self.own = own  # spot audits: the scheme's self-assessment
         self.evidence = evidence or {}  # spot audits: what the register says per control
+        self.divergent_first = divergent_first
         self.shown_area = ""  # the heading last shown, so each is shown once per run
 
     # --- the walk ------------------------------------------------------------------
@@ -211,9 +233,29 @@ class Interview:
             return Outcome("input_ended", answered, total)
 
     def questions(self) -> list[Control]:
-        """The controls this scheme's profile makes applicable, in walk order."""
+        """The controls this scheme's profile makes applicable, in walk order.
+
+        The same rule (``not_applicable_reason``) decides what a report counts, so the
+        walk's "n of N" and the report's controls in scope agree. With
+        ``divergent_first`` a spot audit takes disagreements first, then what the
+        register flags, then the rest, each group in checklist order.
+        """
         profile = self.answers.profile
-        return [c for c in self.catalog.ordered() if not_applicable_reason(c, profile) is None]
+        qs = [c for c in self.catalog.ordered() if not_applicable_reason(c, profile) is None]
+        if self.divergent_first:
+            qs.sort(key=self.audit_priority)
+        return qs
+
+    def audit_priority(self, control: Control) -> int:
+        """0 where the scheme's answer and the register disagree, 1 where the register
+        flags something (a gap, or rows it could not check), 2 otherwise."""
+        found = self.evidence.get(control.id)
+        if found is None:
+            return 2
+        theirs = self.own.answers.get(control.id) if self.own is not None else None
+        if theirs is not None and disagree(theirs.answer.status, found.status):
+            return 0
+        return 1 if found.status is Status.GAP or found.citations else 2
 
     def progress(self) -> tuple[int, int]:
         """(answered, total) over the applicable controls."""
@@ -283,6 +325,8 @@ class Interview:
             self.p.show()
             self.p.show(f"Reviewing {total} controls ({answered} answered): "
                         "Enter keeps the current answer.", "ok")
+        if self.divergent_first:
+            self.p.show(self.order_message(qs), "ok")
         if not self.p.interactive:
             self.p.show(LINE_LEGEND, "dim")
         i = start
@@ -294,6 +338,14 @@ class Interview:
             i = i - 1 if action == BACK else i + 1
         answered, total = self.progress()
         return Outcome("finished", answered, total)
+
+    def order_message(self, qs: list[Control]) -> str:
+        """How a divergent-first audit is ordered, in numbers."""
+        counts = [0, 0, 0]
+        for control in qs:
+            counts[self.audit_priority(control)] += 1
+        return (f"Divergent first: {counts[0]} where the scheme's answer and the register "
+                f"disagree, then {counts[1]} the register flags, then the other {counts[2]}.")
 
     def ask_control(self, qs: list[Control], i: int) -> str:
         """Ask one control; return 'next', BACK or STOP."""
@@ -359,13 +411,16 @@ class Interview:
 
     def show_spot_evidence(self, control: Control) -> None:
         """Spot audits: the scheme's own answer and what the register says."""
+        theirs = self.own.answers.get(control.id) if self.own is not None else None
         if self.own is not None:
-            theirs = self.own.answers.get(control.id)
             said = describe(theirs) if theirs else "not answered"
             self.p.show(labelled("Scheme's own answer", said), "spot")
         found = self.evidence.get(control.id)
         if found is not None:
             self.p.show(labelled("Register", f"{found.status.value}: {found.reason}"), "spot")
+            if theirs is not None and disagree(theirs.answer.status, found.status):
+                self.p.show(f"The scheme's answer ({theirs.answer.label}) and the register "
+                            f"({found.status.value}) disagree.", "divergent")
             for c in found.citations[:MAX_CITED]:
                 self.p.show(labelled("", c.message), "spot")
             if len(found.citations) > MAX_CITED:
@@ -378,22 +433,26 @@ class Interview:
 
         A "yes" on a critical or high control is followed by its evidence reference, a
         "not applicable" by its reason (required on critical and high), a "no" or
-        "partly" by a note and evidence. Piped, they come after a colon on the same line.
+        "partly" by one line 'note | evidence | owner'. Piped, they come after a colon
+        on the same line.
         """
         same = current is not None and current.answer is answer
         note = current.note if same and current else ""
         evidence = current.evidence if same and current else ""
+        owner = current.owner if same and current else ""
         needs_reason = answer is Answer.NA and control.severity in EVIDENCE_ASKED
         if not self.p.interactive:
             if answer is Answer.YES:
                 evidence = extra or evidence
+            elif answer in NOTE_ANSWERS and extra:
+                note, evidence, owner = split_gap_line(extra)
             else:
                 note = extra or note
             if needs_reason and not note:
                 raise AuditError(
                     f"not applicable needs a reason on a {control.severity.value} control: "
                     "answer on one line as 'a: <why it does not apply>'", where=control.id)
-            self._save(control, AnswerRecord(answer, note, evidence, answered_at=now()))
+            self._save(control, AnswerRecord(answer, note, evidence, owner, now()))
             return True
         if answer is Answer.NA:
             note = self.p.line(REASON_PROMPT if needs_reason else
@@ -403,19 +462,22 @@ class Interview:
                 self.p.show(f"A {control.severity.value} control needs a reason to be marked "
                             "not applicable; answer again.", "hint")
                 return False
-        rec = AnswerRecord(answer, note, evidence, answered_at=now())
+        rec = AnswerRecord(answer, note, evidence, owner, now())
         self._save(control, rec)
         if answer is Answer.YES and control.severity in EVIDENCE_ASKED:
             evidence = self.p.line(EVIDENCE_PROMPT, evidence).strip()
         elif answer in NOTE_ANSWERS:
-            note = self.p.line("Note: what is missing? (Enter skips) > ", note).strip()
-            evidence = self.p.line("Evidence reference (Enter skips) > ", evidence).strip()
-        if (note, evidence) != (rec.note, rec.evidence):
-            self._save(control, AnswerRecord(answer, note, evidence,
-                                             answered_at=rec.answered_at))
+            self.p.show(GAP_HINT, "dim")
+            given = join_gap_line(note, evidence, owner)
+            if given:
+                self.p.show(f"Current: {given} (Enter keeps it)", "dim")
+            note, evidence, owner = split_gap_line(self.p.line(GAP_PROMPT, given))
+        if (note, evidence, owner) != (rec.note, rec.evidence, rec.owner):
+            self._save(control, AnswerRecord(answer, note, evidence, owner, rec.answered_at))
         claimed = answer is Answer.YES and control.severity in EVIDENCE_ASKED and not evidence
         self.p.show(f"Saved: {answer.label}" + (" (claimed: no evidence reference)" if claimed
-                                                 else ""), "dim")
+                                                 else "")
+                    + (f", owner {owner}" if owner else ""), "dim")
         return True
 
     def _save(self, control: Control, record: AnswerRecord) -> None:
@@ -478,13 +540,25 @@ def labelled(label: str, text: str) -> str:
 
 
 def describe(rec: AnswerRecord) -> str:
-    """An answer with its note and evidence, on one line."""
+    """An answer with its note, evidence and owner, on one line."""
     text = rec.answer.label
     if rec.note:
         text += f"; note: {rec.note}"
     if rec.evidence:
         text += f"; evidence: {rec.evidence}"
+    if rec.owner:
+        text += f"; owner: {rec.owner}"
     return text
+
+
+# the statuses an answer or a register gives that say something either way
+_DECIDED = frozenset({Status.MET, Status.PARTIAL, Status.GAP})
+
+
+def disagree(theirs: Status, register: Status) -> bool:
+    """Whether a scheme's answer and what the register found say different things
+    (both decided: met, partly met or gap)."""
+    return theirs in _DECIDED and register in _DECIDED and theirs is not register
 
 
 # --- opening a walk ----------------------------------------------------------------------
@@ -518,6 +592,7 @@ def open_walk(catalog: Catalog, prompter: Prompter, request: WalkRequest) -> Int
     interview = Interview(
         catalog, answers, path, prompter, fixed=presets, review=request.review,
         assessor_given=request.assessor is not None, own=own,
+        divergent_first=request.divergent_first,
     )
     interview.shown_area = heading
     interview.save()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"  # the protective marking a report carries by default
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -192,6 +193,9 @@ class Finding:
     waiver: Waiver | None = None
     source: str = ""  # what decided it: register, self-assessment, audit or profile
     claimed: bool = False  # met on a "yes" with no evidence reference: claimed, not shown
+    answered: bool = False  # an assessor (or auditor) gave an answer for this control
+    owner: str = ""  # who will act on it (the answer's owner:), for the action plan
+    evidence_needed: str = ""  # the control's "what would show it", for the action plan
     # spot audits: what the scheme said about itself, beside what the auditor found
     self_status: Status | None = None
     self_note: str = ""
@@ -301,3 +305,4 @@ class Report:
     meta: dict[str, Any] = field(default_factory=dict)
     unlisted: tuple[UnlistedScheme, ...] = ()  # batch: records of schemes nobody lists
     answers: dict[str, Any] | None = None  # batch with --answers: which files matched
+    due_days: dict[str, int] = field(default_factory=dict)  # action_due_days by severity

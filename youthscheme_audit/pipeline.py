@@ -57,7 +57,9 @@ def answers_result(
 ) -> SchemeResult:
     """Evaluate one answers file (self-assessment or spot audit) into a SchemeResult."""
     scheme_id, name = scheme_label(answers, path)
-    findings = evaluate_answers(catalog, answers.profile, answers.answers)
+    spot = answers.mode is Mode.SPOT
+    findings = evaluate_answers(catalog, answers.profile, answers.answers,
+                                "audit" if spot else "self-assessment")
     own = None
     if answers.mode is Mode.SPOT:
         own_answers = load_self_assessment(catalog, answers, path)

@@ -33,6 +33,7 @@ STYLES = {
     "hint": "yellow",
     "help": "cyan",
     "spot": "magenta",
+    "divergent": "bold red",
     "ok": "green",
     "prompt": "bold",
 }

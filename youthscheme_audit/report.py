@@ -15,6 +15,7 @@ from typing import Any
 from youthscheme_audit import __version__
 from youthscheme_audit.catalog import Catalog
 from youthscheme_audit.models import (
+    DEFAULT_MARKING,
     DataIssue,
     Finding,
     Report,
@@ -40,11 +41,29 @@ SECTION_ORDER: tuple[tuple[str, str], ...] = (
     (Status.MET, "Met"),
     (Status.NOT_APPLICABLE, "Not applicable"),
 )
+# the action plan: worst first by severity, then by what kind of action it is
+ACTION_KINDS = ("gap", "partial", "unverified", CLAIMED)
 # how serious a disagreement between a scheme's own answer and the audit is
 DIVERGENCE_RANK = {
-    ("met", "gap"): 0, ("met", "partial"): 1, ("partial", "gap"): 2, ("met", "unverified"): 3,
+    ("met", "gap"): 0, ("met", "partial"): 1, ("partial", "gap"): 2,
+    ("not_applicable", "gap"): 2, ("not_applicable", "partial"): 3, ("met", "unverified"): 3,
     ("partial", "unverified"): 4,
 }
+_STANDING = {"gap": 0, "partial": 1, "met": 2}  # how far a control is in place
+
+
+def divergence_kind(said: str, found: str) -> str | None:
+    """overclaimed (the scheme said more than the audit found), underclaimed (less),
+    differs (neither: it said not applicable, or did not know, and the audit found a
+    gap), or None when nothing the audit found contradicts the scheme (it could not
+    verify a gap or a not applicable)."""
+    if (said, found) in DIVERGENCE_RANK:
+        return "overclaimed"
+    if found == "unverified":
+        return None
+    if _STANDING.get(found, -1) > _STANDING.get(said, -1) and found != "gap":
+        return "underclaimed"
+    return "differs"
 
 
 def scheme_result(
@@ -95,7 +114,14 @@ def build_report(
         meta=meta or {},
         unlisted=tuple(unlisted),
         answers=answers,
+        due_days=due_days(catalog),
     )
+
+
+def due_days(catalog: Catalog) -> dict[str, int]:
+    """Days to an action's due date by severity (parameter ``action_due_days``)."""
+    days = catalog.parameters["action_due_days"].value
+    return {s.value: int(days[s.value]) for s in Severity}
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -119,6 +145,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "waiver": f.waiver.as_dict() if f.waiver else None,
         "source": f.source,
         "claimed": f.claimed,
+        "owner": f.owner,
     }
     if f.self_status is not None:
         out["self_status"] = f.self_status.value
@@ -171,25 +198,115 @@ def divergences(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     """Controls where the scheme's own answer and the audit disagree, most serious first."""
     out = []
     for f in findings:
-        if f.self_status is None or f.self_status is f.status:
+        # a control the auditor has not reached is not yet audited, never a divergence;
+        # a gap the audit found and a waiver covers is still the gap the scheme admitted
+        found = Status.GAP if f.status is Status.WAIVED else f.status
+        if f.self_status is None or f.self_status is found or not_audited(f):
             continue
-        pair = (f.self_status.value, f.status.value)
-        overclaimed = pair in DIVERGENCE_RANK
+        pair = (f.self_status.value, found.value)
+        kind = divergence_kind(*pair)
+        if kind is None:
+            continue
         out.append({
             "control_id": f.control_id, "title": f.title, "severity": f.severity.value,
             "self_status": f.self_status.value, "self_note": f.self_note,
-            "status": f.status.value, "note": f.note,
-            "kind": "overclaimed" if overclaimed else "underclaimed",
-            "_rank": (DIVERGENCE_RANK.get(pair, 9), f.severity.rank, f.control_id),
+            "status": f.status.value, "note": f.note, "kind": kind,
+            "_rank": (DIVERGENCE_RANK.get(pair, 9 if kind == "underclaimed" else 8),
+                      f.severity.rank, f.control_id),
         })
     out.sort(key=lambda d: d.pop("_rank"))
     return out
 
 
+def action_kind(f: Finding) -> str | None:
+    """What kind of action a finding needs: every gap and partial, and a critical control
+    claimed or unverified; None when it needs none."""
+    if f.status is Status.GAP or f.status is Status.PARTIAL:
+        return f.status.value
+    if f.severity is Severity.CRITICAL:
+        if f.status is Status.UNVERIFIED:
+            return "unverified"
+        if f.status is Status.MET and f.claimed:
+            return CLAIMED
+    return None
+
+
+def sentence(text: str) -> str:
+    """``text`` to follow a colon: its first letter lower-cased unless it starts an acronym."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def action_text(f: Finding, kind: str) -> str:
+    """What to do: the remediation; for a control not shown, first the evidence to give."""
+    if kind in ("gap", "partial"):
+        return f.remediation
+    evidence = sentence(f.evidence_needed.strip()) or "a record a checker could look at."
+    return f"Provide the evidence: {evidence} If it is not in place: {sentence(f.remediation)}"
+
+
+def action_plan(findings: Iterable[Finding], as_of: dt.date, days: dict[str, int],
+                audited_only: bool = False) -> list[dict[str, Any]]:
+    """Every finding that needs an action, worst first, with its owner and due date.
+
+    ``audited_only`` (spot audits): a control the auditor has not reached yet is the
+    auditor's next step, not the scheme's action; the report lists it as not yet audited.
+    """
+    out = []
+    for order, f in enumerate(findings):
+        kind = action_kind(f)
+        if kind is None or (audited_only and not_audited(f)):
+            continue
+        due = as_of + dt.timedelta(days=days[f.severity.value])
+        out.append({
+            "control_id": f.control_id, "title": f.title, "severity": f.severity.value,
+            "status": kind, "action": action_text(f, kind),
+            "evidence_needed": f.evidence_needed, "owner": f.owner, "due": due.isoformat(),
+            "_rank": (f.severity.rank, ACTION_KINDS.index(kind), order),
+        })
+    out.sort(key=lambda a: a.pop("_rank"))
+    return out
+
+
+def asked(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings of controls the profile makes applicable: the ones a walk asks."""
+    return [f for f in findings
+            if not (f.status is Status.NOT_APPLICABLE and f.source == "profile")]
+
+
+def in_scope(findings: Iterable[Finding]) -> dict[str, Any]:
+    """How many controls the profile makes applicable, and which of them an answer or the
+    register then found not applicable.
+
+    Coverage leaves both kinds of "not applicable" out; saying the first number too makes
+    the report agree with the walk's "n of N".
+    """
+    items = asked(findings)
+    return {"controls": len(items),
+            "found_not_applicable": [f.control_id for f in items
+                                     if f.status is Status.NOT_APPLICABLE]}
+
+
+def not_audited(f: Finding) -> bool:
+    """A spot audit's finding for a control the auditor has not answered yet."""
+    return f.source == "audit" and not f.answered
+
+
+def audit_progress(findings: Iterable[Finding]) -> dict[str, Any]:
+    """Spot audits: how many of the controls in scope the auditor has answered so far."""
+    items = asked(findings)
+    left = [f.control_id for f in items if not_audited(f)]
+    return {"audited": len(items) - len(left), "controls": len(items), "not_audited": left}
+
+
 def scheme_dict(
-    r: SchemeResult, detail: bool = True, shared: dict[int, dict[str, Any]] | None = None
+    r: SchemeResult, detail: bool = True, shared: dict[int, dict[str, Any]] | None = None,
+    as_of: dt.date | None = None, days: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """One scheme's result as plain data; ``detail=False`` leaves out findings and areas.
+
+    With ``as_of`` and ``days`` (action_due_days) it carries the action plan.
 
     ``shared`` memoises the dicts of findings that cite no rows: a register's schemes
     share those Finding objects, so each is turned into a dict once.
@@ -210,6 +327,10 @@ def scheme_dict(
     if not detail:
         return out
     out["areas"] = area_rows(r.findings)
+    out["in_scope"] = in_scope(r.findings)
+    if as_of is not None and days:
+        spot = r.self_score is not None and r.self_assessment is None
+        out["actions"] = action_plan(r.findings, as_of, days, audited_only=spot)
     if shared is None:
         out["findings"] = [finding_dict(f) for f in r.findings]
     else:
@@ -221,6 +342,8 @@ def scheme_dict(
     if r.self_score is not None:
         out["self_score"] = score_dict(r.self_score)
         out["checked_by"] = "register" if r.self_assessment is not None else "audit"
+        if r.self_assessment is None:  # a spot audit: how far the auditor has got
+            out["audit"] = audit_progress(r.findings)
         out["divergences"] = divergences(r.findings)
     return out
 
@@ -274,24 +397,31 @@ def picture(report: Report, by_area: bool = True) -> dict[str, Any]:
     }
 
 
-def report_dict(report: Report, detail: bool = True, lazy: bool = False) -> dict[str, Any]:
+def report_dict(report: Report, detail: bool = True, lazy: bool = False,
+                marking: str = DEFAULT_MARKING) -> dict[str, Any]:
     """The whole report as plain data: the JSON result and the input of every renderer.
+
+    ``marking`` is the protective marking every rendering carries (top, bottom, each
+    printed page).
 
     ``detail=False`` gives each scheme's summary only, for a league table of thousands.
     ``lazy=True`` makes ``schemes`` an iterator that builds each scheme's dict as it is
     consumed (once), so a streaming renderer never holds every finding of a register.
     """
     shared: dict[int, dict[str, Any]] = {}
-    schemes = (scheme_dict(s, detail, shared) for s in report.schemes)
+    as_of = dt.date.fromisoformat(report.as_of)
+    schemes = (scheme_dict(s, detail, shared, as_of, report.due_days) for s in report.schemes)
     ratings = {"red": 0, "amber": 0, "green": 0}
     for s in report.schemes:
         ratings[s.score.rating.value] += 1
     return {
         "kind": report.kind,
+        "marking": marking,
         "as_of": report.as_of,
         "generated_at": report.generated_at,
         "tool_version": report.tool_version,
         "formula": FORMULA,
+        "action_due_days": dict(report.due_days),
         "checklists": list(report.checklists),
         "inputs": list(report.inputs),
         "meta": dict(report.meta),

@@ -13,7 +13,6 @@ dropped, so a sample can be larger than ``size``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import random
@@ -27,7 +26,7 @@ from youthscheme_audit.errors import RegisterError
 from youthscheme_audit.models import Status, shown
 from youthscheme_audit.registers import Register, Table
 from youthscheme_audit.render.common import md_escape
-from youthscheme_audit.render.csv_out import safe_cell
+from youthscheme_audit.render.csv_out import write_rows
 from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 
@@ -230,11 +229,9 @@ def cells(sample: Sample, row: SampleRow) -> list[str]:
 def render_csv(sample: Sample) -> str:
     """A clean table: one row per sampled record, the seed in a ``sample_seed`` column."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["sample_seed", "scheme_id", "table", *columns(sample)])
-    for row in sample.rows:
-        writer.writerow([str(sample.seed), safe_cell(sample.scheme_id), sample.table,
-                         *(safe_cell(c) for c in cells(sample, row))])
+    write_rows(out, ["sample_seed", "scheme_id", "table", *columns(sample)],
+               ([str(sample.seed), sample.scheme_id, sample.table, *cells(sample, row)]
+                for row in sample.rows))
     return out.getvalue()
 
 

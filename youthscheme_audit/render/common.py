@@ -9,6 +9,9 @@ import re
 from typing import Any
 
 SEVERITIES = ("critical", "high", "medium", "low")
+TOP_ACTIONS = 5  # the summary's "actions that matter most"
+ACTION_LABELS = {"gap": "gap", "partial": "partly met", "unverified": "unverified",
+                 "claimed": "claimed, not shown"}
 STATUS_LABELS = {
     "met": "met",
     "partial": "partly met",
@@ -22,6 +25,7 @@ DATA_QUALITY_HINT = (
 )
 # characters that would start markup, a link, raw HTML, an entity or a table cell
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>|&~#]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # names Windows refuses whatever the extension
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
@@ -50,9 +54,100 @@ def gap_counts(scheme: dict[str, Any]) -> dict[str, int]:
 
 
 def extra_evidence(finding: dict[str, Any]) -> list[str]:
-    """Evidence lines not already shown as a cited register row."""
-    cited = {c["message"] for c in finding.get("citations") or ()}
-    return [e for e in finding["evidence"] if e and e not in cited]
+    """Evidence references: what was seen, less the note and the cited register rows.
+
+    An answer's evidence holds its note and its reference; the note is shown under its
+    own label, so "Evidence" is only ever what a checker could look at.
+    """
+    skip = {c["message"] for c in finding.get("citations") or ()}
+    note = finding.get("note") or ""
+    out = []
+    for e in finding["evidence"]:
+        if e and e == note:
+            note = ""  # the note once; the same words given as a reference still show
+        elif e and e not in skip:
+            out.append(e)
+    return out
+
+
+def shown_by(finding: dict[str, Any]) -> str:
+    """What showed a met or not applicable control: the reference, the rows or the reason."""
+    refs = extra_evidence(finding)
+    if finding["status"] == "met" and finding.get("claimed"):
+        return "claimed: a yes with no evidence reference"
+    if refs and finding["source"] != "register":
+        return "evidence: " + "; ".join(refs)
+    return str(finding["reason"])
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text`` (all of it when it is one sentence)."""
+    match = _SENTENCE_END.search(text)
+    return text[: match.start() + 1] if match else text
+
+
+def plan(scheme: dict[str, Any]) -> list[dict[str, Any]]:
+    """The action plan with each action's finding (``finding``) and its first sentence
+    (``first_step``, for a plan table that fits the first pages) beside it."""
+    by_id = {f["control_id"]: f for f in scheme["findings"]}
+    return [{**a, "finding": by_id[a["control_id"]], "first_step": first_sentence(a["action"])}
+            for a in scheme.get("actions") or ()]
+
+
+def top_actions(scheme: dict[str, Any]) -> list[dict[str, Any]]:
+    """The actions that matter most: the head of the plan (it is sorted worst first)."""
+    return list(scheme.get("actions") or ())[:TOP_ACTIONS]
+
+
+def not_in_plan(findings: list[dict[str, Any]], scheme: dict[str, Any]
+                ) -> list[dict[str, Any]]:
+    """``findings`` less those the action plan lists and those not yet audited."""
+    skip = {a["control_id"] for a in scheme.get("actions") or ()}
+    skip.update((scheme.get("audit") or {}).get("not_audited") or ())
+    return [f for f in findings if f["control_id"] not in skip]
+
+
+def not_audited(scheme: dict[str, Any]) -> list[dict[str, Any]]:
+    """Spot audits: the findings of controls the auditor has not reached yet."""
+    ids = set((scheme.get("audit") or {}).get("not_audited") or ())
+    return [f for f in scheme["findings"] if f["control_id"] in ids]
+
+
+def owner_text(action: dict[str, Any]) -> str:
+    """An action's owner, or the blank to fill in."""
+    return action["owner"] or "to be named"
+
+
+def sources_index(scheme: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """Every source the scheme's applicable controls cite, with the controls citing it."""
+    cited: dict[str, list[str]] = {}
+    for f in scheme["findings"]:
+        if f["status"] == "not_applicable" and f["source"] == "profile":
+            continue
+        for src in f["sources"]:
+            cited.setdefault(src, []).append(f["control_id"])
+    return sorted(cited.items(), key=lambda item: item[0].casefold())
+
+
+def audit_line(scheme: dict[str, Any]) -> str:
+    """Spot audits: how much of the scheme the auditor has checked so far."""
+    audit = scheme["audit"]
+    left = len(audit["not_audited"])
+    rest = f"; {left} not yet audited (never counted as divergences)" if left else ""
+    return f"{audit['audited']} of {audit['controls']} controls audited{rest}"
+
+
+def divergence_line(scheme: dict[str, Any]) -> str:
+    """How many answers the audit (or the register) disagreed with, and which way."""
+    rows = scheme.get("divergences") or []
+    checker = scheme.get("checked_by") or "audit"
+    if not rows:
+        return f"the {checker} agrees with every answer it checked"
+    kinds = [d["kind"] for d in rows]
+    counts = ", ".join(f"{kinds.count(k)} {k}" for k in ("underclaimed", "differs")
+                       if k in kinds)
+    return (f"{len(rows)} divergent: {kinds.count('overclaimed')} overclaimed (the scheme "
+            f"said more than the {checker} found){', ' + counts if counts else ''}")
 
 
 def formula_numbers(scheme: dict[str, Any]) -> str:
@@ -68,11 +163,17 @@ def formula_numbers(scheme: dict[str, Any]) -> str:
 
 
 def coverage_numbers(scheme: dict[str, Any]) -> str:
-    """The counts behind a scheme's coverage."""
+    """The counts behind a scheme's coverage, and how they meet the walk's count."""
     c = scheme["counts"]
     applicable = sum(c.values()) - c["not_applicable"]
-    return (f"{applicable - c['unverified']} of {applicable} applicable controls evidenced "
+    text = (f"{applicable - c['unverified']} of {applicable} applicable controls evidenced "
             f"= {fmt_pct(scheme['coverage'])}")
+    scope = scheme.get("in_scope")
+    if scope and scope["found_not_applicable"]:
+        ids = scope["found_not_applicable"]
+        text += (f" ({scope['controls']} apply to this scheme's profile; "
+                 f"{len(ids)} found not applicable: {', '.join(ids)})")
+    return text
 
 
 def safe_name(text: str, taken: set[str]) -> str:

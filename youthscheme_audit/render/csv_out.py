@@ -1,22 +1,27 @@
-"""CSV: one row per finding across all schemes, safe to open in Excel.
+"""CSV: one row per finding across all schemes (or one per action), safe to open in Excel.
 
 A cell that a spreadsheet would read as a formula (starting with = + - @, a tab or a
 carriage return) gets a leading apostrophe, so a register value like
-``=HYPERLINK(...)`` shows as text instead of running. Data-quality issues are not
-mixed in: they are in the json and html reports.
+``=HYPERLINK(...)`` shows as text instead of running. Every CSV starts with a UTF-8
+byte-order mark, which is how Excel knows the file is UTF-8 (without it "Ü" and "—"
+open as mojibake). Data-quality issues are not mixed in: they are in the json and html
+reports.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from io import StringIO
 from typing import Any, TextIO
 
 COLUMNS = ("scheme_id", "scheme_name", "rating", "score", "control_id", "title", "area",
            "severity", "status", "claimed", "source", "reason", "evidence", "remediation",
            "sources")
+ACTION_COLUMNS = ("scheme_id", "scheme_name", "control_id", "title", "severity", "status",
+                  "action", "owner", "due_date", "evidence_needed")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
 
 
 def safe_cell(value: Any) -> str:
@@ -25,43 +30,73 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def unlisted_rows(report: dict[str, Any]) -> Iterator[list[str]]:
+def write_rows(out: TextIO, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> None:
+    """A byte-order mark, the header and the rows, every cell made safe; CRLF line ends."""
+    out.write(BOM)
+    # CRLF as RFC 4180 says; it also makes the writer quote a cell holding a lone CR
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
+
+
+def unlisted_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
     """Records of schemes the schemes table does not list: one row each, before any finding."""
     for u in report.get("unlisted_schemes") or ():
         for r in u["rows"]:
-            yield [safe_cell(v) for v in (
+            yield [
                 u["scheme_id"], "", "", "", "", "Records for a scheme the force does not list",
                 "", "", "unlisted", "", "register", f"{r['table']} row {r['row']} is under "
                 f"scheme_id {u['scheme_id']}, which the schemes table does not list",
                 r["record"], "Find out who runs this scheme; approve and register it, or stop it.",
                 "",
-            )]
+            ]
 
 
-def finding_rows(report: dict[str, Any]) -> Iterator[list[str]]:
+def finding_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
     """One row per finding, in report order (records of unlisted schemes first)."""
     yield from unlisted_rows(report)
     for s in report["schemes"]:
         score = "" if s["score"] is None else f"{s['score']:.1f}"
         for f in s["findings"]:
-            yield [safe_cell(v) for v in (
+            yield [
                 s["scheme_id"], s["scheme_name"], s["rating"], score, f["control_id"],
                 f["title"], f["area"], f["severity"], f["status"],
                 "yes" if f["claimed"] else "", f["source"], f["reason"],
                 " | ".join(f["evidence"]), f["remediation"], " | ".join(f["sources"]),
-            )]
+            ]
+
+
+def action_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
+    """One row per action of every scheme's plan, worst first within a scheme."""
+    for s in report["schemes"]:
+        for a in s.get("actions") or ():
+            yield [s["scheme_id"], s["scheme_name"], a["control_id"], a["title"],
+                   a["severity"], a["status"], a["action"], a["owner"], a["due"],
+                   a["evidence_needed"]]
 
 
 def write(report: dict[str, Any], out: TextIO) -> None:
     """Write the findings of every scheme as CSV; ``schemes`` may be a one-shot iterator."""
-    # CRLF as RFC 4180 says; it also makes the writer quote a cell holding a lone CR
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(finding_rows(report))
+    write_rows(out, COLUMNS, finding_rows(report))
+
+
+def write_actions(report: dict[str, Any], out: TextIO) -> None:
+    """Write the action plan of every scheme as CSV, ready for a tracker."""
+    write_rows(out, ACTION_COLUMNS, action_rows(report))
+
+
+def text_of(write_to: Callable[[dict[str, Any], TextIO], None], report: dict[str, Any]) -> str:
+    """What a writer writes, as one string."""
+    buffer = StringIO()
+    write_to(report, buffer)
+    return buffer.getvalue()
 
 
 def render(report: dict[str, Any]) -> str:
     """The findings of every scheme as CSV with a header row."""
-    buffer = StringIO()
-    write(report, buffer)
-    return buffer.getvalue()
+    return text_of(write, report)
+
+
+def render_actions(report: dict[str, Any]) -> str:
+    """The action plan of every scheme as CSV with a header row."""
+    return text_of(write_actions, report)

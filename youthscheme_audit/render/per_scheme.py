@@ -19,7 +19,10 @@ from youthscheme_audit.yamlio import atomic_write
 
 EXTENSIONS = {Format.TERMINAL: ".txt", Format.MARKDOWN: ".md", Format.HTML: ".html",
               Format.JSON: ".json", Format.CSV: ".csv"}
-INDEX_NAMES = {Format.HTML: "index.html", Format.JSON: "index.json"}  # otherwise index.md
+INDEX_NAMES = {Format.HTML: "index.html", Format.JSON: "index.json",
+               Format.CSV: "index.csv"}  # otherwise index.md
+INDEX_COLUMNS = ("rank", "scheme_id", "scheme_name", "scheme_type", "rating", "score",
+                 "coverage", "critical", "high", "medium", "low", "file")
 
 
 def issues_by_scheme(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -55,9 +58,33 @@ def index_rows(report: dict[str, Any], files: dict[int, str]) -> list[dict[str, 
     return rows
 
 
+def csv_index(report: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    """The index as a spreadsheet: first the scheme ids the schemes table does not list
+    (rated "unlisted", with their records per table), then every scheme worst first."""
+    from io import StringIO
+
+    from youthscheme_audit.render.csv_out import write_rows
+
+    unlisted = [
+        ["", u["scheme_id"], "records for a scheme the force does not list: " + "; ".join(
+            f"{r['table']} row {r['row']} {r['record']}".rstrip() for r in u["rows"]), "",
+         "unlisted", "", "", "", "", "", "", ""]
+        for u in report.get("unlisted_schemes") or ()]
+    out = StringIO()
+    write_rows(out, INDEX_COLUMNS, [*unlisted, *(
+        [n, r["scheme_id"], r["scheme_name"], r["scheme_type"], r["rating"],
+         "" if r["score"] is None else f"{r['score']:.1f}",
+         "" if r["coverage"] is None else f"{r['coverage']:.1f}",
+         *(r["open_gaps"][s] for s in ("critical", "high", "medium", "low")), r["file"]]
+        for n, r in enumerate(rows, 1))])
+    return out.getvalue()
+
+
 def render_index(fmt: Format, report: dict[str, Any], rows: list[dict[str, Any]],
                  unassigned: list[dict[str, Any]]) -> str:
-    """The index page in the format's own kind: HTML, JSON, or markdown for the rest."""
+    """The index page in the format's own kind: HTML, JSON, CSV, or markdown for the rest."""
+    if fmt is Format.CSV:
+        return csv_index(report, rows)
     if fmt is Format.JSON:
         data: dict[str, Any] = {k: report[k] for k in ("kind", "as_of", "generated_at",
                                                        "tool_version",

@@ -14,20 +14,40 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from youthscheme_audit.render.barchart import area_chart
 from youthscheme_audit.render.charts import area_bars_svg
 from youthscheme_audit.render.common import (
+    ACTION_LABELS,
     SEVERITIES,
     anchors,
+    audit_line,
     coverage_numbers,
+    divergence_line,
     extra_evidence,
     fmt_pct,
     fmt_score,
     formula_numbers,
     gap_counts,
     md_escape,
+    not_audited,
+    not_in_plan,
+    owner_text,
+    plan,
+    shown_by,
+    sources_index,
     status_label,
+    top_actions,
 )
 from youthscheme_audit.report import league, sections
+
+
+def css_string(value: Any) -> markupsafe.Markup:
+    """``value`` as a quoted CSS string: everything but letters, digits and spaces
+    hex-escaped, so no quote, backslash or ``</style>`` can end it early."""
+    text = " ".join(str(value).split())
+    body = "".join(ch if ch.isalnum() and ch.isascii() or ch == " " else f"\\{ord(ch):x} "
+                   for ch in text)
+    return markupsafe.Markup(f'"{body}"')  # noqa: S704 - hex-escaped above
 
 
 def templates_dir() -> Path:
@@ -51,7 +71,8 @@ def environment(autoescape: bool) -> jinja2.Environment:
     )
     env.filters.update(
         score=fmt_score, pct=fmt_pct, status=status_label, md=md_escape,
-        extra_evidence=extra_evidence,
+        extra_evidence=extra_evidence, shown_by=shown_by, owner=owner_text,
+        action_label=ACTION_LABELS.get, css_string=css_string,
     )
     return env
 
@@ -59,16 +80,29 @@ def environment(autoescape: bool) -> jinja2.Environment:
 def scheme_view(scheme: dict[str, Any], anchor: str) -> dict[str, Any]:
     """One scheme with the groupings a template lays out."""
     grouped = sections(scheme)
+    groups = {g["status"]: g["findings"] for g in grouped}
+    spot = scheme.get("audit") is not None
     return {
         "s": scheme,
         "anchor": anchor,
         "sections": grouped,
-        "groups": {g["status"]: g["findings"] for g in grouped},
+        "groups": groups,
         "gaps": gap_counts(scheme),
         "formula_numbers": formula_numbers(scheme),
         "coverage_numbers": coverage_numbers(scheme),
         "divergences": scheme.get("divergences"),
         "self_score": scheme.get("self_score"),
+        "plan": plan(scheme),
+        "top": top_actions(scheme),
+        "more_actions": len(scheme.get("actions") or []) - len(top_actions(scheme)),
+        "open_unverified": not_in_plan(groups["unverified"], scheme),
+        "open_claimed": not_in_plan(groups["claimed"], scheme),
+        "not_audited": not_audited(scheme),
+        "sources": sources_index(scheme),
+        "checker": scheme.get("checked_by") or "audit",
+        "audit_line": audit_line(scheme) if spot else "",
+        "divergence_line": divergence_line(scheme),
+        "chart": area_chart(scheme.get("areas") or []),
     }
 
 
@@ -85,7 +119,8 @@ def context(report: dict[str, Any]) -> dict[str, Any]:
         "several": len(schemes) > 1,
         "severities": SEVERITIES,
         "data_quality": report.get("data_quality") or [],
-            }
+        "marking": report.get("marking") or "",
+    }
 
 
 def render_template(name: str, report: dict[str, Any], autoescape: bool) -> str:

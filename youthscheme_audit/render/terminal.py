@@ -19,15 +19,25 @@ from rich.table import Table
 from rich.text import Text
 
 from youthscheme_audit.render.common import (
+    ACTION_LABELS,
     DATA_QUALITY_HINT,
     SEVERITIES,
+    audit_line,
     coverage_numbers,
+    divergence_line,
     extra_evidence,
     fmt_pct,
     fmt_score,
     formula_numbers,
     gap_counts,
+    not_audited,
+    not_in_plan,
+    owner_text,
+    plan,
+    shown_by,
+    sources_index,
     status_label,
+    top_actions,
 )
 from youthscheme_audit.render.force import (
     answers_lines,
@@ -70,63 +80,105 @@ def rating_word(rating: str) -> Text:
 
 # --- one scheme ------------------------------------------------------------------------
 
+BAR_WIDTH = 20
+DIVERGENCE_STYLE = {"overclaimed": "bold red", "underclaimed": "bold cyan",
+                    "differs": "bold yellow"}
 
-def heading(report: dict[str, Any]) -> Text:
-    """What this report is: kind, as-of date, assessor, checklists; the formula for a batch."""
+
+def marking_line(report: dict[str, Any]) -> Text:
+    """The protective marking, on a line of its own (top and bottom of the report)."""
+    return Text(clean(report.get("marking") or ""), style="bold reverse")
+
+
+def title_line(report: dict[str, Any], scheme: dict[str, Any]) -> Text:
+    """What this is, for whom, as of when: the first thing a reader sees."""
     meta = report.get("meta") or {}
-    parts = [f"{KIND_TITLE.get(report['kind'], report['kind'])} report",
+    text = Text(f"{KIND_TITLE.get(report['kind'], report['kind'])} report: ", style="bold")
+    text.append(clean(scheme["scheme_name"]), style="bold")
+    parts = [clean(scheme["scheme_id"]), clean(scheme["scheme_type"]),
              f"as of {clean(report['as_of'])}"]
     if meta.get("assessor"):
-        parts.append(f"assessor {clean(meta['assessor'])}")
-    text = Text(" · ".join(parts), style="bold")
-    versions = ", ".join(f"{c['id']} {c['version']}" for c in report.get("checklists") or ())
-    if versions:
-        text.append(f"\nchecklists: {clean(versions)}", style="dim")
-    text.append(f"\ngenerated {clean(report['generated_at'])} by youthscheme-audit "
-                f"{clean(report['tool_version'])}", style="dim")
-    if len(report["schemes"]) > 1:  # said once, not for each of thousands of schemes
-        text.append(f"\nformula: {clean(report['formula'])}", style="dim")
+        who = "auditor" if report["kind"] == "spot" else "assessor"
+        parts.append(f"{who} {clean(meta['assessor'])}")
+    text.append("\n" + " · ".join(parts), style="dim")
     return text
 
 
-def summary_panel(scheme: dict[str, Any], formula: str | None) -> Panel:
-    """Rating, score, coverage, the reasons for the rating and the numbers behind it."""
+def bar(score: float | None, rating: str) -> Text:
+    """A score as a bar of BAR_WIDTH blocks, coloured by the area's rating."""
+    filled = 0 if score is None else round(score / 100 * BAR_WIDTH)
+    text = Text("█" * filled, style=RATING_TEXT.get(rating, "").replace("bold ", ""))
+    text.append("░" * (BAR_WIDTH - filled), style="dim")
+    return text
+
+
+def area_bars(scheme: dict[str, Any]) -> RenderableType:
+    """Score per area as bars: where the scheme is weakest, at a glance."""
+    table = Table.grid(padding=(0, 1))
+    for justify in ("left", "left", "right", "left"):
+        table.add_column(justify=justify)
+    for a in scheme["areas"]:
+        table.add_row(Text(clean(a["title"]), overflow="ellipsis", no_wrap=True),
+                      bar(a["score"], a["rating"]), fmt_score(a["score"]),
+                      Text(a["rating"], style=RATING_TEXT.get(a["rating"], "")))
+    return table
+
+
+def action_brief(n: int, a: dict[str, Any]) -> str:
+    """One action on one line: number, due date, severity, control and title, owner."""
+    owner = f" · owner: {clean(a['owner'])}" if a["owner"] else ""
+    return (f"{n}. due {clean(a['due'])} · {clean(a['severity'])} · "
+            f"{clean(a['control_id'])} {clean(a['title'])}{owner}")
+
+
+def summary_panel(report: dict[str, Any], scheme: dict[str, Any]) -> Panel:
+    """Rating and its reasons, score, coverage, the actions that matter most, the areas."""
     rows = LabelRows(gap=2)
     rows.add("Rating", scheme["rating"].upper(), "bold", RATING_TEXT.get(scheme["rating"], ""))
+    reasons = scheme["rating_reasons"] or ["nothing pulls the rating below green"]
+    rows.add("Why", "\n".join(clean(r) for r in reasons), "bold")
     score = fmt_score(scheme["score"])
     if scheme["score_without_waivers"] != scheme["score"]:
         score += f"   ({fmt_score(scheme['score_without_waivers'])} without waivers)"
     rows.add("Score", score, "bold", "bold")
-    rows.add("Coverage", coverage_numbers(scheme), "bold")
-    reasons = scheme["rating_reasons"] or ["nothing pulls the rating below green"]
-    rows.add("Why", "\n".join(clean(r) for r in reasons), "bold")
-    rows.add("Numbers", formula_numbers(scheme), "bold", "dim")
-    if formula:
-        rows.add("Formula", clean(formula), "bold", "dim")
-    title = Text.assemble((clean(scheme["scheme_name"]), "bold"),
-                          f"  {clean(scheme['scheme_id'])} · {clean(scheme['scheme_type'])}")
-    return Panel(rows, title=title, title_align="left",
+    rows.add("Coverage", clean(coverage_numbers(scheme)), "bold")
+    if scheme.get("audit"):
+        rows.add("Audited", audit_line(scheme), "bold", "bold")
+    if scheme.get("divergences") is not None:
+        own = scheme.get("self_score") or {}
+        checked = "as audited" if scheme.get("audit") else "with the register"
+        rows.add("Self score", f"{fmt_score(own.get('score'))} {own.get('rating', '?').upper()} "
+                 f"as self-assessed; {fmt_score(scheme['score'])} "
+                 f"{scheme['rating'].upper()} {checked}", "bold")
+        rows.add("Divergent", clean(divergence_line(scheme)), "bold",
+                 "bold red" if scheme.get("divergences") else "")
+    actions = scheme.get("actions") or []
+    top = top_actions(scheme)
+    if top:
+        rows.add("Do first", "\n".join(action_brief(n, a) for n, a in enumerate(top, 1)),
+                 "bold")
+        if len(actions) > len(top):
+            rows.add("", f"... {len(actions) - len(top)} more in the action plan below", "",
+                     "dim")
+    else:
+        rows.add("Do first", "nothing: no gap, no partly met control, every critical "
+                 "control shown", "bold")
+    title = Text.assemble(("Summary", "bold"))
+    return Panel(Group(rows, Text(""), Text("Score by area", style="bold"), area_bars(scheme)),
+                 title=title, title_align="left",
                  border_style=RATING_TEXT.get(scheme["rating"], ""))
 
 
-def area_table(scheme: dict[str, Any]) -> RenderableType:
-    """Score, coverage and counts per checklist area."""
-    table = FixedTable(["Area", "Score", "Coverage", "Rating", "Met", "Partly", "Gap",
-                        "Waived", "Unverif.", "N/A"], right={1, 2, 4, 5, 6, 7, 8, 9})
-    for a in scheme["areas"]:
-        table.add_row(
-            (clean(a["title"]), ""), (fmt_score(a["score"]), ""), (fmt_pct(a["coverage"]), ""),
-            (a["rating"], RATING_TEXT.get(a["rating"], "")),
-            *((str(a[k]), "") for k in ("met", "partial", "gap", "waived", "unverified",
-                                        "not_applicable")),
-        )
-    return table
-
-
-def add_finding(rows: LabelRows, f: dict[str, Any]) -> None:
-    """One gap or partial: what was found, the rows behind it, what to do, and why."""
-    rows.add(clean(f["control_id"]), clean(f["title"]), "bold", "bold")
+def add_action(rows: LabelRows, n: int, a: dict[str, Any]) -> None:
+    """One action: what to do, when, who, and what was found that calls for it."""
+    f = a["finding"]
+    rows.add(f"{n}. {clean(a['control_id'])}", clean(a["title"]), "bold", "bold")
+    rows.add("  Due", f"{clean(a['due'])} · {clean(a['severity'])} · "
+             f"{ACTION_LABELS.get(a['status'], clean(a['status']))} · "
+             f"owner: {clean(owner_text(a))}", "dim", SEVERITY_STYLE.get(a["severity"], ""))
     rows.add("  Found", clean(f["reason"]), "dim")
+    if f.get("note"):
+        rows.add("  Note", clean(f["note"]), "dim")
     evidence = extra_evidence(f)
     if evidence:
         rows.add("  Evidence", clean(" | ".join(evidence)), "dim")
@@ -137,21 +189,28 @@ def add_finding(rows: LabelRows, f: dict[str, Any]) -> None:
             lines.append(f"... and {len(cites) - CITATIONS_SHOWN} more rows (every row is in "
                          "the csv, json and html reports)")
         rows.add("  Rows", "\n".join(lines), "dim")
-    rows.add("  Do", clean(f["remediation"]), "dim", "bold")
+    rows.add("  Do", clean(a["action"]), "dim", "bold")
     rows.add("  Source", clean("; ".join(f["sources"])), "dim")
     rows.add("", "")
 
 
-def finding_section(title: str, findings: list[dict[str, Any]]) -> Iterator[RenderableType]:
-    """Gaps or partials under a heading per severity, worst first."""
-    yield Text(f"{title} ({len(findings)})", style="bold underline")
+def action_section(scheme: dict[str, Any]) -> Iterator[RenderableType]:
+    """The action plan: every action worst first, under a heading per severity."""
+    items = plan(scheme)
+    yield Text(f"Action plan ({len(items)})", style="bold underline")
+    if not items:
+        yield Text("Nothing to do: no gap, no partly met control, every critical control "
+                   "shown.\n")
+        return
+    yield Text("Every gap and partly met control, and every critical control claimed or "
+               "unverified. Due dates count from the as-of date by severity.", style="dim")
     rows = LabelRows(indent=1)
-    for severity in SEVERITIES:
-        items = [f for f in findings if f["severity"] == severity]
-        if items:
-            rows.add(severity.upper(), "", SEVERITY_STYLE[severity])
-            for f in items:
-                add_finding(rows, f)
+    current = ""
+    for n, a in enumerate(items, 1):
+        if a["severity"] != current:
+            current = a["severity"]
+            rows.add(current.upper(), "", SEVERITY_STYLE[current])
+        add_action(rows, n, a)
     yield rows
 
 
@@ -181,88 +240,158 @@ def waived_section(waived: list[dict[str, Any]], expired: list[dict[str, Any]]
         yield rows
 
 
-def ids_phrase(findings: list[dict[str, Any]]) -> str:
-    """A short list of control ids."""
-    ids = [clean(f["control_id"]) for f in findings]
-    more = f", ... {len(ids) - IDS_SHOWN} more" if len(ids) > IDS_SHOWN else ""
-    return ", ".join(ids[:IDS_SHOWN]) + more
-
-
-def rest_line(groups: dict[str, list[dict[str, Any]]]) -> Text:
-    """One line for what needs no action now: unverified, met, not applicable."""
-    unverified, claimed = groups["unverified"], groups["claimed"]
-    text = Text()
-    if unverified:
-        text.append(f"{plural(len(unverified), 'control')} unverified", style="bold")
-        text.append(f" ({ids_phrase(unverified)}): answer or evidence them to raise coverage. ")
-    if claimed:
-        text.append(f"{plural(len(claimed), 'control')} claimed", style="bold")
-        text.append(f" ({ids_phrase(claimed)}): a yes with no evidence reference; ask for it. ")
-    text.append(f"{len(groups['met'])} met, "
-                f"{len(groups['not_applicable'])} not applicable.")
-    return text
-
-
-def answer_cell(status: str, note: str) -> Text:
-    """A status with its note underneath."""
-    text = Text(status_label(status), style="bold")
+def brief_section(title: str, findings: list[dict[str, Any]], say: Callable[[Any], str],
+                  note: str = "") -> Iterator[RenderableType]:
+    """A heading and one entry per control: id, title, and what ``say`` tells of it."""
+    if not findings:
+        return
+    yield Text(f"{title} ({len(findings)})", style="bold underline")
     if note:
-        text.append(f"\n{clean(note)}", style="dim")
-    return text
+        yield Text(note, style="dim")
+    rows = LabelRows(indent=1)
+    for f in findings:
+        rows.add(clean(f["control_id"]), f"{clean(f['title'])} ({f['severity']})\n"
+                 f"{clean(say(f))}", "bold")
+    rows.add("", "")
+    yield rows
+
+
+def answer_words(status: str, note: str) -> str:
+    """A status with its note after a colon."""
+    return status_label(status) + (f": {clean(note)}" if note else "")
 
 
 def divergences(scheme: dict[str, Any]) -> Iterator[RenderableType]:
-    """The self score beside the checked one (audit or register), then every disagreement."""
-    rows = scheme.get("divergences") or []
-    own = scheme.get("self_score") or {}
-    checker = clean(scheme.get("checked_by", "audit"))
-    line = Text(f"Self-assessment against {checker}: ", style="bold")
-    line.append(f"self-assessed {fmt_score(own.get('score'))} ")
-    line.append_text(rating_word(own.get("rating", "?")))
-    line.append(f", {'audited' if checker == 'audit' else 'with the register'} "
-                f"{fmt_score(scheme['score'])} ")
-    line.append_text(rating_word(scheme["rating"]))
+    """Every answer the audit (or the register) disagreed with, overclaims first, in colour."""
+    found = scheme.get("divergences") or []
+    checker = clean(scheme.get("checked_by") or "audit")
+    line = Text(f"Divergences ({len(found)}): self-assessment against {checker}",
+                style="bold underline")
+    if scheme.get("audit"):
+        line.append(f"; {audit_line(scheme)}", style="bold")
     yield line
-    if not rows:
-        yield Text(f"The {checker} agrees with every self-assessed answer.\n")
+    if not found:
+        yield Text(f"The {checker} agrees with every self-assessed answer it checked.\n")
         return
-    table = Table(title=f"Divergences ({len(rows)}), most serious first", title_justify="left",
-                  title_style="bold", box=box.SIMPLE_HEAD, expand=True, leading=1)
-    table.add_column("Control", overflow="fold", ratio=3)
-    table.add_column("Severity", no_wrap=True)
-    table.add_column("Scheme said", overflow="fold", ratio=2)
-    table.add_column(f"{checker.capitalize()} found", overflow="fold", ratio=2)
-    table.add_column("", no_wrap=True)
-    for d in rows:
+    rows = LabelRows(indent=1)
+    for d in found:
+        style = DIVERGENCE_STYLE.get(d["kind"], "bold")
+        rows.add(clean(d["control_id"]), f"{d['kind'].upper()} · {clean(d['title'])} "
+                 f"({clean(d['severity'])})", style, style)
+        rows.add("  Scheme said", answer_words(d["self_status"], d["self_note"]), "dim")
+        rows.add(f"  {checker.capitalize()} found", answer_words(d["status"], d["note"]), "dim",
+                 "bold")
+    rows.add("", "")
+    yield rows
+
+
+def not_audited_section(scheme: dict[str, Any]) -> Iterator[RenderableType]:
+    """Spot audits: the controls the auditor has still to check, by id."""
+    left = not_audited(scheme)
+    if not left:
+        return
+    yield Text(f"Not yet audited ({len(left)})", style="bold underline")
+    yield Text("Unverified until the auditor records them; never counted as divergences or "
+               "as the scheme's actions.", style="dim")
+    yield Text(", ".join(clean(f["control_id"]) for f in left) + "\n")
+
+
+def workings(report: dict[str, Any], scheme: dict[str, Any]) -> Iterator[RenderableType]:
+    """How the score is worked out: the numbers, the formula, the counts per area."""
+    yield Text("How the score is worked out", style="bold underline")
+    rows = LabelRows(indent=1)
+    rows.add("Numbers", formula_numbers(scheme), "bold")
+    rows.add("Coverage", clean(coverage_numbers(scheme)), "bold")
+    rows.add("Formula", clean(report["formula"]), "bold", "dim")
+    days = report.get("action_due_days") or {}
+    if days:
+        rows.add("Due dates", "as-of date plus " + ", ".join(
+            f"{days[s]} days for {s}" for s in SEVERITIES if s in days)
+            + " (parameter action_due_days)", "bold", "dim")
+    yield rows
+    yield Text("")
+    yield area_table(scheme)
+    yield Text("")
+
+
+def area_table(scheme: dict[str, Any]) -> RenderableType:
+    """Score, coverage and counts per checklist area."""
+    table = FixedTable(["Area", "Score", "Coverage", "Rating", "Met", "Partly", "Gap",
+                        "Waived", "Unverif.", "N/A"], right={1, 2, 4, 5, 6, 7, 8, 9})
+    for a in scheme["areas"]:
         table.add_row(
-            Text.assemble((clean(d["control_id"]), "bold"), f"\n{clean(d['title'])}"),
-            Text(d["severity"], style=SEVERITY_STYLE.get(d["severity"], "")),
-            answer_cell(d["self_status"], d["self_note"]),
-            answer_cell(d["status"], d["note"]),
-            Text(d["kind"], style="bold red" if d["kind"] == "overclaimed" else "dim"),
+            (clean(a["title"]), ""), (fmt_score(a["score"]), ""), (fmt_pct(a["coverage"]), ""),
+            (a["rating"], RATING_TEXT.get(a["rating"], "")),
+            *((str(a[k]), "") for k in ("met", "partial", "gap", "waived", "unverified",
+                                        "not_applicable")),
         )
-    yield table
+    return table
+
+
+def sources_section(scheme: dict[str, Any]) -> Iterator[RenderableType]:
+    """Every source behind the scheme's controls, with the controls that cite it."""
+    index = sources_index(scheme)
+    if not index:
+        return
+    yield Text(f"Sources ({len(index)})", style="bold underline")
+    rows = LabelRows(indent=1)
+    for src, ids in index:
+        rows.add("·", f"{clean(src)}: {clean(', '.join(ids))}")
+    yield rows
+    yield Text("")
 
 
 def scheme_renderables(report: dict[str, Any], scheme: dict[str, Any]
                        ) -> Iterator[RenderableType]:
-    """Everything the terminal report shows for one scheme, in reading order."""
+    """Everything the terminal report shows for one scheme, in the order a reader acts."""
+    yield title_line(report, scheme)
+    yield summary_panel(report, scheme)
+    yield from action_section(scheme)
     if scheme.get("divergences") is not None:  # spot audits, batch runs with --answers
         yield from divergences(scheme)
-    yield summary_panel(scheme, report["formula"] if len(report["schemes"]) == 1 else None)
-    yield Text("By area", style="bold underline")
-    yield area_table(scheme)
-    yield Text("")
+        yield from not_audited_section(scheme)
     groups = {s["status"]: s["findings"] for s in sections(scheme)}
-    if groups["gap"]:
-        yield from finding_section("Gaps", groups["gap"])
-    else:
-        yield Text("No open gaps.\n", style="bold")
-    if groups["partial"]:
-        yield from finding_section("Partly met", groups["partial"])
     yield from waived_section(groups["waived"], scheme.get("expired_waivers") or [])
-    yield rest_line(groups)
-    yield Text("")
+    yield from brief_section(
+        "Unverified, not in the action plan", not_in_plan(groups["unverified"], scheme),
+        lambda f: f["reason"], "No answer or no evidence yet: never counted as met.")
+    yield from brief_section(
+        "Claimed, not in the action plan", not_in_plan(groups["claimed"], scheme), shown_by,
+        "A yes with no evidence reference: ask for the record.")
+    yield from brief_section("Met", groups["met"], shown_by)
+    yield from brief_section("Not applicable", groups["not_applicable"], lambda f: f["reason"])
+    yield from workings(report, scheme)
+    yield from sources_section(scheme)
+
+
+def run_details(report: dict[str, Any]) -> Text:
+    """Generated when, by what, from which checklists and inputs: last, for the record."""
+    versions = ", ".join(f"{c['id']} {c['version']}" for c in report.get("checklists") or ())
+    text = Text("Run details", style="bold underline")
+    text.append(f"\ngenerated {clean(report['generated_at'])} by youthscheme-audit "
+                f"{clean(report['tool_version'])}, as of {clean(report['as_of'])}", style="dim")
+    if versions:
+        text.append(f"\nchecklists: {clean(versions)}", style="dim")
+    inputs = report.get("inputs") or []
+    if inputs:
+        text.append(f"\ninputs: {clean(', '.join(inputs))}", style="dim")
+    meta = report.get("meta") or {}
+    for key, label in (("self_assessment", "self-assessment checked"),
+                       ("register", "register"), ("sample_seed", "sample seed")):
+        if meta.get(key) not in (None, ""):
+            text.append(f"\n{label}: {clean(meta[key])}", style="dim")
+    return text
+
+
+def closing_lines(scheme: dict[str, Any], html: Any) -> Text:
+    """The walk's last words: the rating and where the HTML report is."""
+    text = Text("Rating ", style="bold")
+    text.append_text(rating_word(scheme["rating"]))
+    text.append(f" · score {fmt_score(scheme['score'])} · coverage "
+                f"{fmt_pct(scheme['coverage'])} · "
+                f"{plural(len(scheme.get('actions') or []), 'action')} in the plan")
+    text.append(f"\nHTML report: {clean(html)}", style="bold green")
+    return text
 
 
 def data_quality(issues: list[dict[str, Any]]) -> Iterator[RenderableType]:
@@ -282,16 +411,20 @@ def data_quality(issues: list[dict[str, Any]]) -> Iterator[RenderableType]:
 
 
 def print_report(report: dict[str, Any], console: Console) -> None:
-    """Print the full report: per scheme its summary, areas, gaps and the rest."""
-    console.print(heading(report))
-    console.print()
+    """Print the full report: per scheme summary, action plan and the rest; run details last."""
+    console.print(marking_line(report))
     if len(report["schemes"]) > 1:
+        console.print(Text(f"{KIND_TITLE.get(report['kind'], report['kind'])} report · as of "
+                           f"{clean(report['as_of'])}", style="bold"))
+        console.print()
         print_league(report, console)
         console.print()
     for scheme in report["schemes"]:
         # one print per scheme: each print call costs as much as a small table
         console.print(Group(*scheme_renderables(report, scheme)))
     console.print(Group(*data_quality(report.get("data_quality") or [])))
+    console.print(run_details(report))
+    console.print(marking_line(report))
 
 
 def plain_console(buffer: StringIO, width: int = PLAIN_WIDTH) -> Console:
