@@ -15,7 +15,9 @@ from youthscheme_audit.models import Severity
 
 AREAS = {"governance", "vetting", "training", "supervision", "naming", "trips",
          "social_media", "reporting", "policy"}
-SEEDS = ("000_b398e566ba4a6fe9.txt", "003_44dc5a1642990a43.txt")
+SEED_KEYS = {"iopc-gmp-2020", "iopc-learning-unofficial-cadet"}
+SEED_TITLES = ("IOPC recommendations to Greater Manchester Police (December 2020)",
+               "IOPC learning case: Unofficial cadet scheme")
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -27,18 +29,19 @@ def test_bundled_checklists_are_clean_and_complete() -> None:
     catalog, problems = load_catalog()
     assert problems == []
     assert {a.id for a in catalog.areas} == AREAS
-    assert len(catalog.controls) >= 60
+    assert len(catalog.controls) >= 100
     for control in catalog.controls.values():
         assert control.sources and control.why and control.remediation and control.evidence
         assert "?" in control.question, control.id
 
 
-def test_seed_cases_are_controls_citing_the_seeds() -> None:
+def test_seed_cases_are_controls_citing_the_seeds_by_title() -> None:
     catalog, _ = load_catalog()
-    for cid in ("NAM-01", "SUP-04", "TRP-01", "SOC-03"):
+    for cid in ("NAM-01", "SUP-04", "TRP-01", "SOC-03", "GOV-12"):
         control = catalog.controls[cid]
         assert control.severity in (Severity.CRITICAL, Severity.HIGH)
-        assert any(seed in s for s in control.sources for seed in SEEDS), cid
+        assert SEED_KEYS & {c.source.key for c in control.citations}, cid
+        assert any(title in s for s in control.sources for title in SEED_TITLES), cid
 
 
 def test_lint_bundled_exits_zero() -> None:
@@ -96,7 +99,7 @@ controls:
     why: w
     evidence: e
     remediation: r
-    sources: [local policy]
+    sources: [nspcc-checklist]
     register:
       - kind: count_rows
         table: adults
@@ -108,7 +111,7 @@ controls:
     why: w
     evidence: e
     remediation: r
-    sources: [local policy]
+    sources: [nspcc-checklist]
     register:
       - kind: date_age
         table: adults
@@ -153,7 +156,7 @@ controls:
     why: Force policy.
     evidence: DBS log.
     remediation: Renew it.
-    sources: [Northshire Police safeguarding policy 4.2]
+    sources: [{northshire-safeguarding: section 4.2}]
   - id: VET-90
     title: Local extra control
     question: Is the local induction done?
@@ -162,12 +165,22 @@ controls:
     why: Force policy.
     evidence: Induction record.
     remediation: Do it.
-    sources: [Northshire Police safeguarding policy 4.3]
+    sources: [{northshire-safeguarding: section 4.3}]
+"""
+
+
+FORCE_SOURCES = """\
+sources:
+  northshire-safeguarding:
+    title: Safeguarding policy
+    publisher: Northshire Police
+    date: "2026"
 """
 
 
 def test_checklists_dir_overrides_controls_and_parameters(tmp_path: Path) -> None:
     (tmp_path / "vetting.yaml").write_text(OVERRIDE)
+    (tmp_path / "sources.yaml").write_text(FORCE_SOURCES)
     (tmp_path / "parameters.yaml").write_text("parameters:\n  dbs_recheck_years: {value: 5}\n")
     catalog, problems = load_catalog([tmp_path])
     assert problems == []
@@ -178,6 +191,7 @@ def test_checklists_dir_overrides_controls_and_parameters(tmp_path: Path) -> Non
     assert catalog.parameters["dbs_recheck_years"].value == 5
     ids = [c.id for c in catalog.ordered()]
     assert ids.index("VET-03") < ids.index("VET-90")  # replaced in place, extra appended
+    assert vet3.sources == ("Safeguarding policy (Northshire Police, 2026), section 4.2",)
 
 
 def test_checklists_command_lists_files_and_counts(tmp_path: Path) -> None:
@@ -187,14 +201,15 @@ def test_checklists_command_lists_files_and_counts(tmp_path: Path) -> None:
     assert {c["id"] for c in data["checklists"]} == AREAS
     gov = next(c for c in data["checklists"] if c["id"] == "governance")
     assert gov["file"].endswith("governance.yaml")
-    assert gov["controls"] == len(gov["control_list"])
-    assert data["parameters"]["dbs_recheck_years"] == 3
+    assert {c["id"] for c in gov["controls"]} >= {"GOV-01", "GOV-12"}
+    assert data["parameters"]["dbs_recheck_years"]["value"] == 3
     code, out, _ = run("checklists")
     assert code == 0 and "controls in 9 checklists" in out
 
 
 def test_broken_override_dir_refuses_other_commands_with_exit_two(tmp_path: Path) -> None:
     (tmp_path / "vetting.yaml").write_text(OVERRIDE.replace("severity: low", "severity: meh"))
+    (tmp_path / "sources.yaml").write_text(FORCE_SOURCES)
     code, _, err = run("--checklists", str(tmp_path), "checklists")
     assert code == 2
     assert "vetting.yaml:" in err and "severity 'meh'" in err
@@ -213,7 +228,7 @@ controls:
     why: w
     evidence: e
     remediation: r
-    sources: [local policy]
+    sources: [nspcc-checklist]
     register:
       - kind: values_in
         table: activities

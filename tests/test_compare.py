@@ -307,3 +307,52 @@ def test_missing_file_is_an_input_error(tmp_path: Path, quarters: tuple[Path, Pa
 def test_help_has_an_example() -> None:
     code, out, _ = run("compare", "--help")
     assert code == 0 and "Example" in out and "--fail-on-regression" in out
+
+
+# --- more than two results: the trend ------------------------------------------------------
+
+
+@pytest.fixture()
+def three(tmp_path: Path, quarters: tuple[Path, Path]) -> list[Path]:
+    q3 = score_json(tmp_path, "q3", Q2_SCHEMES, Q1_ADULTS.replace("S2,P100", "S4,P100"),
+                    "2025-09-30")
+    return [*quarters, q3]
+
+
+def test_three_results_give_a_trend_and_compare_the_last_two(three: list[Path]) -> None:
+    code, out, err = run("compare", *map(str, three), "--format", "json")
+    assert code == 0, err
+    result = json.loads(out)
+    VALIDATOR.validate(result)
+    assert (result["old"]["path"], result["new"]["path"]) == (str(three[1]), str(three[2]))
+    points = result["trend"]["points"]
+    assert [p["as_of"] for p in points] == ["2025-03-31", "2025-06-30", "2025-09-30"]
+    assert all(p["red"] + p["amber"] + p["green"] == p["schemes"] for p in points)
+    s3 = next(s for s in result["trend"]["schemes"] if s["scheme_id"] == "S3")
+    assert s3["scores"][1:] == [None, None]  # only in the first quarter
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_trend_pages(fmt: str, three: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / f"trend.{fmt}"
+    code, _, err = run("compare", *map(str, three), "--format", fmt, "-o", str(out))
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8")
+    assert "2025-03-31" in text and "2025-09-30" in text
+    if fmt == "html":
+        assert text.count("<svg") >= 3 and "<polyline" in text and "<script" not in text
+        assert "The force over time" in text
+    else:
+        assert "## The force over time" in text and "| 2025-06-30 |" in text
+
+
+def test_terminal_trend_fits_80_columns(three: list[Path]) -> None:
+    result = CliRunner().invoke(main, ["compare", *map(str, three)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert "The force over time" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_compare_needs_two_results(quarters: tuple[Path, Path]) -> None:
+    code, _, err = run("compare", str(quarters[0]))
+    assert code == 2 and "two results or more" in err

@@ -12,6 +12,7 @@ from youthscheme_audit.catalog import Catalog, require_catalog
 from youthscheme_audit.engine import base_finding, not_applicable_reason
 from youthscheme_audit.errors import AuditError
 from youthscheme_audit.interview import (
+    EVIDENCE_PROMPT,
     Interview,
     WalkRequest,
     default_answers_path,
@@ -31,11 +32,18 @@ PROFILE: dict[str, Any] = {
 
 
 class FakePrompter:
-    """Replays scripted answers; records everything shown; EOFError when the script ends."""
+    """Replays scripted answers; records everything shown; EOFError when the script ends.
 
-    def __init__(self, inputs: list[str], interactive: bool = True) -> None:
+    Unless ``evidence`` is set, the evidence-reference prompt after a "yes" on a critical
+    or high control is answered with Enter without using the script, so scripts about
+    navigation need not know each control's severity.
+    """
+
+    def __init__(self, inputs: list[str], interactive: bool = True,
+                 evidence: bool = False) -> None:
         self.inputs = list(inputs)
         self.interactive = interactive
+        self.evidence = evidence
         self.shown: list[str] = []
         self.prompts: list[str] = []
 
@@ -46,6 +54,9 @@ class FakePrompter:
         return self._next(prompt)
 
     def line(self, prompt: str, default: str = "") -> str:
+        if prompt == EVIDENCE_PROMPT and not self.evidence:
+            self.prompts.append(prompt)
+            return default
         return self._next(prompt) or default
 
     def _next(self, prompt: str) -> str:
@@ -69,9 +80,9 @@ def applicable(catalog: Catalog, profile: dict[str, Any] = PROFILE) -> list[str]
 
 
 def new_walk(catalog: Catalog, path: Path, inputs: list[str], interactive: bool = True,
-             **kwargs: Any) -> tuple[Interview, FakePrompter]:
+             scripted_evidence: bool = False, **kwargs: Any) -> tuple[Interview, FakePrompter]:
     answers = kwargs.pop("answers", None) or AnswersFile(profile=dict(PROFILE), assessor="Sam")
-    prompter = FakePrompter(inputs, interactive)
+    prompter = FakePrompter(inputs, interactive, scripted_evidence)
     return Interview(catalog, answers, path, prompter, **kwargs), prompter
 
 
@@ -130,7 +141,7 @@ def test_back_on_the_first_question_is_a_hint(catalog: Catalog, tmp_path: Path) 
 
 def test_save_and_stop_keeps_what_was_answered(catalog: Catalog, tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    walk, _ = new_walk(catalog, path, ["y", "a", "s"])
+    walk, _ = new_walk(catalog, path, ["y", "a", "The scheme is not locally run", "s"])
     outcome = walk.run()
     assert (outcome.status, outcome.answered) == ("stopped", 2)
     first, second = applicable(catalog)[:2]
@@ -343,3 +354,65 @@ def test_small_helpers() -> None:
     assert (read_action("?"), read_action("b"), read_action("s"), read_action(" ")) == (
         "help", "back", "stop", "keep")
     assert read_action("maybe") is None
+
+
+def first_of(catalog: Catalog, severity: str) -> tuple[int, str]:
+    """The position and id of the first applicable control of a severity."""
+    return next((n, cid) for n, cid in enumerate(applicable(catalog))
+                if catalog.controls[cid].severity == severity)
+
+
+def test_yes_on_a_critical_control_asks_for_its_evidence(catalog: Catalog,
+                                                         tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    n, cid = first_of(catalog, "critical")
+    walk, prompter = new_walk(catalog, path, ["d"] * n + ["y", "Approval letter 2024-09-03",
+                                                          "y", "", "s"],
+                              scripted_evidence=True)
+    walk.run()
+    saved = load_answers(path, catalog).answers
+    assert saved[cid].evidence == "Approval letter 2024-09-03"
+    assert EVIDENCE_PROMPT in prompter.prompts
+    assert "Saved: yes (claimed: no evidence reference)" in prompter.text
+
+
+def test_not_applicable_needs_a_reason_on_critical_and_high(catalog: Catalog,
+                                                           tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    n, cid = first_of(catalog, "critical")
+    walk, prompter = new_walk(catalog, path, ["d"] * n + ["a", "", "a", "No trips: unit rule",
+                                                          "s"])
+    walk.run()
+    assert "needs a reason to be marked not applicable" in prompter.text
+    saved = load_answers(path, catalog).answers[cid]
+    assert (saved.answer, saved.note) == (Answer.NA, "No trips: unit rule")
+
+
+def test_not_applicable_on_a_medium_control_may_skip_the_reason(catalog: Catalog,
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    n, cid = first_of(catalog, "medium")
+    walk, _ = new_walk(catalog, path, ["d"] * n + ["a", "", "s"])
+    walk.run()
+    saved = load_answers(path, catalog).answers[cid]
+    assert (saved.answer, saved.note) == (Answer.NA, "")
+
+
+def test_piped_lines_carry_evidence_and_reasons_after_a_colon(catalog: Catalog,
+                                                              tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    first, second = applicable(catalog)[:2]
+    walk, _ = new_walk(catalog, path, ["y: Central record EAST-01", "na: not locally run"],
+                       interactive=False)
+    walk.run()
+    saved = load_answers(path, catalog).answers
+    assert saved[first].evidence == "Central record EAST-01"
+    assert (saved[second].answer, saved[second].note) == (Answer.NA, "not locally run")
+
+
+def test_piped_not_applicable_without_a_reason_is_an_error(catalog: Catalog,
+                                                          tmp_path: Path) -> None:
+    n, cid = first_of(catalog, "critical")
+    walk, _ = new_walk(catalog, tmp_path / "a.yaml", ["d"] * n + ["a"], interactive=False)
+    with pytest.raises(AuditError, match=f"{cid}: not applicable needs a reason"):
+        walk.run()

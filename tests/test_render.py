@@ -53,7 +53,8 @@ AS_OF = dt.date(2026, 11, 22)
 FIXED = {"generated_at": "2026-11-22T09:00:00+00:00", "tool_version": "TEST"}
 HOSTILE = '<script>alert(1)</script> "&<> [bold red]markup[/] \x1b[31m'
 # fields renderers branch on: closed vocabularies, left intact when making text hostile
-LOGIC_KEYS = {"kind", "status", "self_status", "severity", "rating", "as_of", "generated_at"}
+LOGIC_KEYS = {"kind", "status", "self_status", "severity", "rating", "as_of", "generated_at",
+              "checked_by", "source"}
 
 
 # --- building the fixed reports ---------------------------------------------------------
@@ -379,7 +380,9 @@ def test_league_off_a_terminal_is_plain_text_worst_first(reports: dict[str, Any]
     assert "\x1b" not in buffer.getvalue()
     ranked = [line.split()[1] for line in lines[3:7]]
     assert ranked == ["S-001", "S-003", "s-001", "S-002"]  # red, amber (no score), green 93.8, 100
-    assert lines[-1].startswith("2 data-quality issues")
+    quality = lines.index(next(line for line in lines if line.startswith("2 data-quality")))
+    assert lines[quality + 1].startswith("  adults dbs_issue_date: not a date (1: row 14 S-001")
+    assert lines[-1].startswith("Use --format csv, json or html")
 
 
 def test_huge_league_is_plain_even_on_a_terminal(reports: dict[str, Any]) -> None:
@@ -389,7 +392,9 @@ def test_huge_league_is_plain_even_on_a_terminal(reports: dict[str, Any]) -> Non
     console, buffer = colour_console()
     print_league({**base, "schemes": schemes}, console)
     assert "\x1b[" not in buffer.getvalue()
-    assert len(buffer.getvalue().splitlines()) == len(schemes) + 4
+    lines = buffer.getvalue().splitlines()
+    ranked = [line for line in lines if re.match(r"\s*\d+  +[Ss]-", line)]  # per scheme
+    assert len(ranked) == len(schemes) and lines[0].startswith("League table")
 
 
 # --- per-scheme files -------------------------------------------------------------------------

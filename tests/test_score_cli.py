@@ -49,15 +49,20 @@ def gaps(s: dict[str, Any]) -> set[str]:
 def test_seed_like_register_scheme_is_red_with_exactly_the_seed_gaps() -> None:
     oakfield = scheme(score_json(REGISTER), "S-001")
     assert oakfield["rating"] == "red"
-    # named "... Police Cadets", a force-arranged trip, a session without a teacher, a 2018 DBS
-    assert gaps(oakfield) == {"NAM-01", "TRP-01", "SUP-04", "VET-03"}
+    # named "... Police Cadets", a force-arranged trip, a teacher who leaves after registration,
+    # conditions nobody checks, PCSOs nobody supervises, a 2018 DBS
+    assert gaps(oakfield) == {"NAM-01", "TRP-01", "SUP-04", "GOV-12", "SUP-11", "VET-03"}
     cited = {f["control_id"]: f["citations"] for f in oakfield["findings"] if f["citations"]}
     assert [(c["table"], c["record"], c["row"]) for c in cited["VET-03"]] == [
         ("adults", "P-101", 5)]
     assert "2018-03-02" in cited["VET-03"][0]["message"]
     assert "3 years" in cited["VET-03"][0]["threshold"]
     assert [(c["record"], c["row"]) for c in cited["TRP-01"]] == [("A-1004", 5)]
-    assert [(c["record"], c["row"]) for c in cited["SUP-04"]] == [("A-1002", 3)]
+    assert [(c["record"], c["row"]) for c in cited["SUP-04"]] == [
+        ("A-1002", 3), ("A-1001", 2), ("A-1002", 3)]  # absent; then not there throughout
+    assert "teacher present throughout is no" in cited["SUP-04"][1]["message"]
+    assert [(c["table"], c["record"]) for c in cited["GOV-12"]] == [("schemes", "S-001")] * 2
+    assert [c["record"] for c in cited["SUP-11"]] == ["P-101", "P-102"]
     assert "Cadets" in cited["NAM-01"][0]["message"]
 
 
@@ -78,8 +83,10 @@ def test_unreadable_values_are_listed_with_spreadsheet_rows() -> None:
     assert (bad_date["table"], bad_date["row"], bad_date["column"]) == (
         "adults", 10, "safeguarding_training_date")
     assert "not a real date" in bad_date["problem"]
-    orphan = next(i for i in issues if i["value"] == "S-009")
-    assert orphan["row"] == 16 and "not in the schemes table" in orphan["problem"]
+    assert not [i for i in issues if i["value"] == "S-009"]  # a finding of its own:
+    unlisted = score_json(REGISTER)["unlisted_schemes"]
+    assert unlisted == [{"scheme_id": "S-009", "tables": {"adults": 1},
+                         "rows": [{"table": "adults", "row": 16, "record": "P-901"}]}]
 
 
 def comparable(data: dict[str, Any]) -> Any:
@@ -146,7 +153,7 @@ def test_waivers_for_one_scheme(tmp_path: Path) -> None:
         "    expires: 2026-12-31\n")
     data = score_json(REGISTER, extra=("--waivers", str(waivers)))
     oakfield = scheme(data, "S-001")
-    assert gaps(oakfield) == {"NAM-01", "TRP-01", "SUP-04"}
+    assert gaps(oakfield) == {"NAM-01", "TRP-01", "SUP-04", "GOV-12", "SUP-11"}
     assert oakfield["score"] > oakfield["score_without_waivers"]
     assert "VET-03" in gaps(scheme(data, "S-005"))  # scheme-specific waiver only
 

@@ -154,3 +154,19 @@ def test_a_skipped_assessor_is_not_asked_again_on_resume(catalog: Catalog, ids: 
     assert result.exit_code == 0, result.output
     saved = load_answers(path, catalog)
     assert saved.assessor == "" and saved.answers[ids[1]].answer is Answer.NO
+
+
+def test_piped_evidence_and_reasons_after_a_colon(catalog: Catalog, ids: list[str],
+                                                  tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    result = walk("--answers", str(path), *SETS, "--assessor", "Sam",
+                  lines=["y: Approval letter 2024-09-03", "a: conditions are in GOV-01's letter",
+                         "a"])
+    third = catalog.controls[ids[2]]
+    saved = load_answers(path, catalog).answers
+    assert saved[ids[0]].evidence == "Approval letter 2024-09-03"
+    assert saved[ids[1]].note == "conditions are in GOV-01's letter"
+    assert third.severity in ("critical", "high")  # a bare "a" needs a reason: exit 2
+    assert result.exit_code == 2
+    assert f"{third.id}: not applicable needs a reason" in result.stderr
+    assert ids[2] not in saved

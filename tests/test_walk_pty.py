@@ -40,6 +40,23 @@ def answer(child: pexpect.spawn, n: int, total: int, key: str) -> None:
     press(child, key)
 
 
+def follow_up(child: pexpect.spawn, catalog: Catalog, cid: str, key: str, n: int) -> None:
+    """Answer what the walk asks after a key: evidence after yes on critical and high,
+    a reason after not applicable, a note and evidence after no or partly."""
+    asks_evidence = catalog.controls[cid].severity in ("critical", "high")
+    if key == "y" and asks_evidence:
+        child.expect_exact("Evidence reference: what a checker could look at")
+        child.sendline(f"record {n}" if n % 2 else "")  # every other one stays claimed
+    elif key == "a":
+        child.expect_exact("Why does it not apply?")
+        child.sendline(f"reason {n}")
+    elif key in "np":
+        child.expect_exact("Note: what is missing?")
+        child.sendline(f"note {n}")
+        child.expect_exact("Evidence reference")
+        child.sendline(f"ref {n}")
+
+
 def press(child: pexpect.spawn, key: str) -> None:
     """Send one key once the prompt reads raw keys (raw mode discards earlier type-ahead)."""
     child.expect_exact("> ")
@@ -55,11 +72,7 @@ def test_full_walk_with_single_keys_ends_with_the_report(catalog: Catalog, ids: 
     keys[1] = "n"
     for n, key in enumerate(keys, 1):
         answer(child, n, len(ids), key)
-        if key == "n":
-            child.expect_exact("Note: what is missing?")
-            child.sendline("no written conditions")
-            child.expect_exact("Evidence reference")
-            child.sendline("")
+        follow_up(child, catalog, ids[n - 1], key, n)
     child.expect_exact("Oak Lane Mini Police")  # the terminal report names the scheme
     child.expect_exact(f"HTML report: {tmp_path / 'oak.html'}")
     child.expect(pexpect.EOF)
@@ -67,7 +80,8 @@ def test_full_walk_with_single_keys_ends_with_the_report(catalog: Catalog, ids: 
     assert child.exitstatus == 0
     saved = load_answers(path, catalog)
     assert list(saved.answers) == ids
-    assert saved.answers[ids[1]].note == "no written conditions"
+    assert saved.answers[ids[1]].note == "note 2"
+    assert saved.answers[ids[0]].evidence == "record 1"  # GOV-01, critical
     # the walk's report has the numbers `report` gives for the saved file
     from click.testing import CliRunner
 
@@ -87,11 +101,7 @@ def test_kill_9_loses_nothing_answered_and_resume_skips_it(catalog: Catalog, ids
     keys = ["y", "p", "d", "a", "n"]
     for n, key in enumerate(keys, 1):
         answer(child, n, len(ids), key)
-        if key in "np":
-            child.expect_exact("Note: what is missing?")
-            child.sendline(f"note {n}")
-            child.expect_exact("Evidence reference")
-            child.sendline(f"ref {n}")
+        follow_up(child, catalog, ids[n - 1], key, n)
     child.expect_exact(f"overall {len(keys) + 1} of {len(ids)}")  # on screen: question 6
     child.kill(signal.SIGKILL)
     child.close()
@@ -106,6 +116,7 @@ def test_kill_9_loses_nothing_answered_and_resume_skips_it(catalog: Catalog, ids
     child.expect_exact(f"overall {len(keys) + 1} of {len(ids)}")
     assert not any(f"{cid} ·" in (child.before or "") for cid in ids[:len(keys)])
     press(child, "y")
+    follow_up(child, catalog, ids[len(keys)], "y", len(keys) + 1)
     child.expect_exact(f"overall {len(keys) + 2} of {len(ids)}")
     press(child, "s")
     child.expect_exact(f"Stopped: {len(keys) + 1} of {len(ids)} answered")
@@ -121,6 +132,7 @@ def test_interrupt_leaves_a_valid_file(catalog: Catalog, ids: list[str], tmp_pat
     path = tmp_path / "oak.yaml"
     child = spawn(path)
     answer(child, 1, len(ids), "y")
+    follow_up(child, catalog, ids[0], "y", 2)
     answer(child, 2, len(ids), "n")
     child.expect_exact("Note: what is missing?")
     if how == "ctrl-c key":  # at the next single-key prompt, where the terminal is raw

@@ -1,15 +1,18 @@
 """Checklist YAML -> a validated Catalog, with every problem reported as file:line.
 
 A checklist directory holds ``profile.yaml`` (the scheme profile questions),
-``parameters.yaml`` (thresholds a force may change) and one file per area. Later
-directories (``--checklists DIR``) add controls, replace controls with the same id
-and override parameter values. ``load_catalog`` never stops at the first problem:
-it returns the catalog it could build and the full list of problems, so ``lint``
-can show them all and every other command can refuse with the first.
+``parameters.yaml`` (thresholds a force may change), ``sources.yaml`` (the documents
+controls cite, by key) and one file per area. Later directories (``--checklists DIR``)
+add controls, replace controls with the same id, add or replace sources and override
+parameter values. An area file may also declare ``retired:`` ids, so an answers file
+that still uses one is told which controls replaced it. ``load_catalog`` never stops
+at the first problem: it returns the catalog it could build and the full list of
+problems, so ``lint`` can show them all and every other command can refuse with the first.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,11 +29,14 @@ from youthscheme_audit.yamlio import YDict, YList, load_yaml, unknown_keys
 
 PROFILE_FILE = "profile.yaml"
 PARAMETERS_FILE = "parameters.yaml"
+SOURCES_FILE = "sources.yaml"
+SPECIAL_FILES = (PROFILE_FILE, PARAMETERS_FILE, SOURCES_FILE)
+SOURCE_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 CONTROL_ID = re.compile(r"[A-Z]{2,6}-[0-9]{2,3}\Z")
 TEXT_PARAM = re.compile(r"\$\{([a-z_][a-z0-9_]*)\}")
 FIELD_TYPES = ("text", "choice", "bool", "int")
 
-AREA_KEYS = {"checklist", "title", "version", "order", "description", "controls"}
+AREA_KEYS = {"checklist", "title", "version", "order", "description", "controls", "retired"}
 CONTROL_KEYS = {
     "id", "title", "question", "severity", "applies_to", "when", "why", "evidence",
     "remediation", "sources", "help", "register",
@@ -41,6 +47,8 @@ CONTROL_REQUIRED = (
 )
 FIELD_KEYS = {"field", "type", "question", "label", "help", "choices", "default"}
 PARAM_KEYS = {"value", "description", "source"}
+SOURCE_KEYS = {"title", "publisher", "date", "url", "note"}
+RETIRED_KEYS = {"replaced_by", "why"}
 
 
 def bundled_dir() -> Path:
@@ -112,6 +120,61 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A document controls cite: one entry of a ``sources.yaml``."""
+
+    key: str
+    title: str
+    publisher: str
+    date: str = ""
+    url: str = ""
+    note: str = ""  # what was and was not confirmed about it
+    path: str = ""
+    line: int = 0
+
+    def describe(self, part: str = "") -> str:
+        """The citation as reports print it: title (publisher, date), part."""
+        date = "" if self.date and self.date in self.title else self.date  # not twice
+        who = ", ".join(x for x in (self.publisher, date) if x)
+        text = f"{self.title} ({who})" if who else self.title
+        return f"{text}, {part}" if part else text
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One source a control cites, resolved: the source and the part cited."""
+
+    source: Source
+    part: str = ""
+
+    def text(self) -> str:
+        """The citation in words."""
+        return self.source.describe(self.part)
+
+    def as_dict(self) -> dict[str, str]:
+        """The structured citation, for the JSON export."""
+        s = self.source
+        return {"key": s.key, "title": s.title, "publisher": s.publisher, "date": s.date,
+                "url": s.url, "part": self.part, "text": self.text()}
+
+
+@dataclass(frozen=True)
+class Retired:
+    """A control id no longer in use, and the controls that replaced it."""
+
+    id: str
+    replaced_by: tuple[str, ...]
+    why: str
+    path: str = ""
+    line: int = 0
+
+    def message(self) -> str:
+        """What an answers file that still uses the id is told."""
+        return (f"'{self.id}' was retired and replaced by {', '.join(self.replaced_by)} "
+                f"because {self.why}; answer those instead")
+
+
+@dataclass(frozen=True)
 class Control:
     """One checklist control, complete and validated."""
 
@@ -124,13 +187,14 @@ class Control:
     why: str
     evidence: str
     remediation: str
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # each citation in words: title (publisher, date), part
     area: str
     area_title: str
     help: str = ""
     register: tuple[Check, ...] = ()
     path: str = ""
     line: int = 0
+    citations: tuple[Citation, ...] = ()  # the same citations, structured
 
 
 @dataclass(frozen=True)
@@ -165,6 +229,8 @@ class Catalog:
     controls: dict[str, Control]
     profile: tuple[ProfileField, ...]
     parameters: dict[str, Parameter]
+    sources: dict[str, Source] = field(default_factory=dict)
+    retired: dict[str, Retired] = field(default_factory=dict)
 
     def ordered(self) -> list[Control]:
         """Controls in walk order: area by area, in file order."""
@@ -247,6 +313,8 @@ class _Builder(_Collector):
         self.areas: dict[str, dict[str, Any]] = {}
         self.controls: dict[str, Control] = {}
         self.seen: dict[tuple[str, int], tuple[str, int]] = {}  # (id, layer) -> (path, line)
+        self.sources: dict[str, Source] = {}
+        self.retired: dict[str, Retired] = {}
 
     def build(self, layers: list[list[Path]]) -> tuple[Catalog, list[Problem]]:
         docs: list[tuple[int, Path, Any]] = []
@@ -265,9 +333,13 @@ class _Builder(_Collector):
         if not self.profile:
             self.add(str(layers[0][0].parent) if layers[0] else "checklists", 1, "",
                      f"no {PROFILE_FILE} found: the scheme profile is not defined")
+        for _, path, doc in docs:  # sources next: controls cite them
+            if path.name == SOURCES_FILE:
+                self._sources(path, doc)
         for layer, path, doc in docs:
-            if path.name not in (PROFILE_FILE, PARAMETERS_FILE):
+            if path.name not in SPECIAL_FILES:
                 self._area(layer, path, doc)
+        self._check_retired()
         return self._finish(), self.problems
 
     # profile.yaml ----------------------------------------------------------------
@@ -343,6 +415,123 @@ class _Builder(_Collector):
                 source=str(node.get("source") or (old.source if old else "")), path=p,
             )
 
+    # sources.yaml --------------------------------------------------------------------
+
+    def _sources(self, path: Path, doc: Any) -> None:
+        """Each entry of a sources.yaml; a later layer's entry replaces an earlier one."""
+        p = str(path)
+        if not isinstance(doc, YDict) or not isinstance(doc.get("sources"), YDict):
+            self.add(p, getattr(doc, "line", 1) or 1, "", "expected a 'sources:' mapping")
+            return
+        self.unknown_keys(doc, {"sources"}, p, "", "top-level")
+        entries = doc["sources"]
+        for key, node in entries.items():
+            line = entries.line_of(key)
+            if not SOURCE_KEY.match(key):
+                self.add(p, line, key, "a source key is lower-case words joined by dashes "
+                         "(e.g. nspcc-ratios)")
+                continue
+            if not isinstance(node, YDict):
+                self.add(p, line, key, "a source needs 'title' and 'publisher'")
+                continue
+            self.unknown_keys(node, SOURCE_KEYS, p, key, "source")
+            texts = {k: node.get(k) for k in SOURCE_KEYS}
+            bad = [k for k, v in texts.items() if v is not None and not isinstance(v, str)]
+            for k in bad:
+                self.add(p, node.line_of(k), key, f"'{k}' must be text (quote it)")
+            missing = [k for k in ("title", "publisher") if not texts[k]]
+            for k in missing:
+                self.add(p, node.line, key, f"missing '{k}'")
+            url = texts["url"]
+            if isinstance(url, str) and url and not url.startswith(("https://", "http://")):
+                self.add(p, node.line_of("url"), key, "'url' must start with https:// or http://")
+            if bad or missing:
+                continue
+            self.sources[key] = Source(
+                key=key, title=" ".join(str(texts["title"]).split()),
+                publisher=" ".join(str(texts["publisher"]).split()),
+                date=str(texts["date"] or ""), url=str(url or ""),
+                note=" ".join(str(texts["note"] or "").split()), path=p, line=line,
+            )
+
+    def _citations(self, p: str, node: YDict, cid: str) -> tuple[Citation, ...]:
+        """A control's ``sources:``: each item a source key, or ``key: part`` (one entry)."""
+        spec = node.get("sources")
+        if spec is None:
+            return ()
+        if not isinstance(spec, YList):
+            self.add(p, node.line_of("sources"), cid,
+                     "sources must be a list of source keys (or 'key: part')")
+            return ()
+        out = []
+        for item, line in zip(spec, spec.item_lines, strict=True):
+            if isinstance(item, YDict) and len(item) == 1:
+                key, part = next(iter(item.items()))
+            elif isinstance(item, str):
+                key, part = item, ""
+            else:
+                self.add(p, line, cid, "a citation is a source key or 'key: part' "
+                         "(quote a part that contains ': ')")
+                continue
+            if not isinstance(part, str) or (isinstance(item, YDict) and not part.strip()):
+                self.add(p, line, cid, f"the part cited of '{key}' must be text, "
+                         "e.g. 'Overview' or 'para 6'")
+                continue
+            source = self.sources.get(key)
+            if source is None:
+                close = difflib.get_close_matches(key, list(self.sources), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else \
+                    f"add it to {SOURCES_FILE}"
+                self.add(p, line, cid, f"unknown source key '{key}' ({hint})")
+                continue
+            out.append(Citation(source, " ".join(part.split())))
+        return tuple(out)
+
+    # retired ids -----------------------------------------------------------------------
+
+    def _retired_ids(self, p: str, doc: YDict) -> None:
+        """An area's ``retired:`` mapping: old id -> {replaced_by: [ids], why: text}."""
+        spec = doc.get("retired")
+        if spec is None:
+            return
+        if not isinstance(spec, YDict):
+            self.add(p, doc.line_of("retired"), "",
+                     "'retired' must map each old id to {replaced_by: [ids], why: ...}")
+            return
+        for old, node in spec.items():
+            line = spec.line_of(old)
+            if not CONTROL_ID.match(old):
+                self.add(p, line, old, "id must look like AREA-01 (capitals, dash, digits)")
+                continue
+            if not isinstance(node, YDict):
+                self.add(p, line, old, "a retired id needs 'replaced_by' and 'why'")
+                continue
+            self.unknown_keys(node, RETIRED_KEYS, p, old, "retired")
+            ids = node.get("replaced_by")
+            why = node.get("why")
+            if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+                self.add(p, node.line_of("replaced_by"), old,
+                         "'replaced_by' must list the ids that replace it")
+                continue
+            if not isinstance(why, str) or not why.strip():
+                self.add(p, node.line_of("why"), old, "'why' must say in a line why it went")
+                continue
+            self.retired[old] = Retired(old, tuple(ids), " ".join(why.split()), p,
+                                        node.line_of("replaced_by"))
+
+    def _check_retired(self) -> None:
+        """A retired id is never a control again, and it points only at real controls."""
+        for old, retired in self.retired.items():
+            if old in self.controls:
+                control = self.controls[old]
+                self.add(control.path, control.line, old,
+                         f"id is retired (see {retired.path}:{retired.line}) and cannot be "
+                         "used for a control: give the control a new id")
+            for new in retired.replaced_by:
+                if new not in self.controls:
+                    self.add(retired.path, retired.line, old,
+                             f"replaced_by names '{new}', which is not a control")
+
     # area files ----------------------------------------------------------------------
 
     def _area(self, layer: int, path: Path, doc: Any) -> None:
@@ -366,6 +555,7 @@ class _Builder(_Collector):
         })
         if doc.get("version"):
             area["version"] = str(doc["version"])
+        self._retired_ids(p, doc)
         for node, line in zip(controls, controls.item_lines, strict=True):
             control = self._control(layer, p, line, node, area_id, area["title"])
             if control is not None and control.id not in area["ids"]:
@@ -406,10 +596,7 @@ class _Builder(_Collector):
             if value not in SchemeType.__members__.values():
                 self.add(p, node.line_of("applies_to"), cid,
                          f"applies_to '{value}' is not one of {', '.join(SchemeType)}")
-        sources = node.get("sources") or []
-        if not isinstance(sources, list) or not all(isinstance(s, str) and s for s in sources):
-            self.add(p, node.line_of("sources"), cid, "sources must be a list of citations")
-            sources = []
+        citations = self._citations(p, node, cid)
         when = self._conditions(p, node, cid)
         register = self._register(p, node, cid)
         texts = {k: self._text(p, node, cid, k) for k in
@@ -421,9 +608,9 @@ class _Builder(_Collector):
             severity=Severity(str(severity)),
             applies_to=frozenset(SchemeType(v) for v in applies),
             when=when, why=texts["why"], evidence=texts["evidence"],
-            remediation=texts["remediation"], sources=tuple(sources), area=area_id,
-            area_title=area_title, help=texts["help"], register=register, path=p,
-            line=node.line,
+            remediation=texts["remediation"], sources=tuple(c.text() for c in citations),
+            area=area_id, area_title=area_title, help=texts["help"], register=register, path=p,
+            line=node.line, citations=citations,
         )
         self.controls[cid] = control
         return control
@@ -612,7 +799,7 @@ class _Builder(_Collector):
         areas.sort(key=lambda a: (a.order, a.id))
         return Catalog(
             areas=tuple(areas), controls=self.controls, profile=tuple(self.profile.values()),
-            parameters=self.parameters,
+            parameters=self.parameters, sources=self.sources, retired=self.retired,
         )
 
 
@@ -640,3 +827,58 @@ def parse_profile_value(pfield: ProfileField, text: str) -> Any:
         if raw.casefold() == value.casefold():
             return value
     raise ValueError(f"{pfield.name} must be one of {', '.join(pfield.choices)}, not '{raw}'")
+
+
+# --- the catalogue as data, for a force's own systems --------------------------------------
+
+EXPORT_FORMAT = "youthscheme-audit/catalogue@1"
+
+
+def _control_export(control: Control) -> dict[str, Any]:
+    """One control with its full text, resolved sources and register checks described."""
+    when = []
+    for cond in control.when:
+        item: dict[str, Any] = {"field": cond.field, "text": cond.describe()}
+        if cond.values:
+            item["values"] = list(cond.values)
+        else:
+            item["min"], item["max"] = cond.minimum, cond.maximum
+        when.append(item)
+    return {
+        "id": control.id, "title": control.title, "area": control.area,
+        "question": control.question, "severity": control.severity.value,
+        "applies_to": sorted(t.value for t in control.applies_to), "when": when,
+        "why": control.why, "evidence": control.evidence, "remediation": control.remediation,
+        "help": control.help, "sources": [c.as_dict() for c in control.citations],
+        "register_checks": [
+            {"kind": check.NAME, "table": check.table, "text": check.describe(),
+             "failures_only": check.failures_only}
+            for check in control.register
+        ],
+        "file": control.path, "line": control.line,
+    }
+
+
+def export(catalog: Catalog, tool_version: str) -> dict[str, Any]:
+    """Every checklist and control in use, with the sources, parameters, profile and retired
+    ids: the document ``checklists --format json`` writes (schema/catalogue.schema.json)."""
+    return {
+        "format": EXPORT_FORMAT,
+        "tool_version": tool_version,
+        "checklists": [
+            {"id": area.id, "title": area.title, "version": area.version, "order": area.order,
+             "description": area.description, "file": area.path,
+             "controls": [_control_export(catalog.controls[c]) for c in area.control_ids]}
+            for area in catalog.areas
+        ],
+        "retired": {r.id: {"replaced_by": list(r.replaced_by), "why": r.why}
+                    for r in catalog.retired.values()},
+        "sources": {s.key: {"title": s.title, "publisher": s.publisher, "date": s.date,
+                            "url": s.url, "note": s.note}
+                    for s in catalog.sources.values()},
+        "parameters": {p.name: {"value": p.value, "description": p.description,
+                                "source": p.source}
+                       for p in catalog.parameters.values()},
+        "profile": [{"field": f.name, "type": f.type, "label": f.label, "question": f.question,
+                     "help": f.help, "choices": f.choices} for f in catalog.profile],
+    }

@@ -70,6 +70,9 @@ def user_errors(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # the reader (head, less) stopped reading: stay quiet
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)  # as a shell reports a process ended by SIGPIPE
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             fail(f"{where}{exc.strerror or exc}")
@@ -129,42 +132,34 @@ def main(ctx: click.Context, checklists: tuple[str, ...], no_color: bool) -> Non
 @click.pass_obj
 @user_errors
 def checklists_cmd(settings: Settings, fmt: str) -> None:
-    """List the checklists and controls in use.
+    """List the checklists and controls in use, or export them all as JSON.
+
+    The JSON holds every control's full text, applicability, register checks and sources
+    (title, publisher, date, link, part cited), plus the sources, parameters, profile and
+    retired ids (schema: youthscheme_audit/schema/catalogue.schema.json).
 
     \b
     Example:
-      youthscheme-audit checklists --format json
+      youthscheme-audit checklists --format json > catalogue.json
     """
     import json
 
+    from youthscheme_audit.catalog import export
+
     catalog = settings.catalog()
-    areas: list[dict[str, Any]] = []
-    for area in catalog.areas:
-        controls = [catalog.controls[c] for c in area.control_ids]
-        kinds = sorted({t.value for c in controls for t in c.applies_to})
-        areas.append({
-            "id": area.id, "title": area.title, "version": area.version, "file": area.path,
-            "controls": len(controls), "applies_to": kinds,
-            "control_list": [
-                {"id": c.id, "title": c.title, "severity": c.severity.value,
-                 "applies_to": sorted(t.value for t in c.applies_to), "file": c.path,
-                 "line": c.line, "register_checks": len(c.register)}
-                for c in controls
-            ],
-        })
     if fmt == "json":
-        click.echo(json.dumps({"checklists": areas,
-                               "parameters": {p.name: p.value for p in
-                                              catalog.parameters.values()}}, indent=2))
+        click.echo(json.dumps(export(catalog, __version__), indent=2, ensure_ascii=False))
         return
     from rich.table import Table
 
-    table = Table(title=f"{len(catalog.controls)} controls in {len(areas)} checklists")
+    table = Table(title=f"{len(catalog.controls)} controls in {len(catalog.areas)} checklists")
     for col in ("id", "title", "version", "controls", "applies to", "file"):
         table.add_column(col)
-    for a in areas:
-        table.add_row(a["id"], a["title"], a["version"], str(a["controls"]),
-                      ", ".join(a["applies_to"]), a["file"])
+    for area in catalog.areas:
+        controls = [catalog.controls[c] for c in area.control_ids]
+        kinds = sorted({t.value for c in controls for t in c.applies_to})
+        table.add_row(area.id, area.title, area.version, str(len(controls)), ", ".join(kinds),
+                      area.path)
     settings.console().print(table)
 
 
@@ -440,21 +435,27 @@ def report(settings: Settings, answers: Path, as_of: dt.datetime | None, fmt: st
 @click.option("--mapping", type=click.Path(path_type=Path), default=None,
               help="YAML mapping of other header names to canonical columns.")
 @click.option("--show-names", is_flag=True, help="Name adults in findings (default: person_id).")
+@click.option("--answers", "answers", multiple=True, type=click.Path(path_type=Path),
+              help="Self-assessments (answers files, or folders of them) to score beside the "
+                   "register, matched by scheme_id (repeatable).")
 @as_of_option
 @output_options
 @click.pass_obj
 @user_errors
 def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
-          show_names: bool, as_of: dt.datetime | None, fmt: str, output: str | None,
-          fail_on: str | None, waivers: Path | None) -> None:
+          show_names: bool, answers: tuple[Path, ...], as_of: dt.datetime | None, fmt: str,
+          output: str | None, fail_on: str | None, waivers: Path | None) -> None:
     """Score every scheme in an exported register (one XLSX, or CSV files per table).
 
     Prints a league table, worst first. With -o DIR, writes one report per scheme in
-    the chosen format plus an index page.
+    the chosen format plus an index page. With --answers, each scheme's own
+    self-assessment counts where the register cannot evidence a control, and where
+    both speak and disagree the scheme's report lists the divergence (overclaims first).
 
     \b
     Examples:
       youthscheme-audit score examples/register.xlsx
+      youthscheme-audit score examples/register.xlsx --answers examples/self-assessments/
       youthscheme-audit score register/*.csv --format html -o reports/
     """
     from youthscheme_audit.pipeline import score_register
@@ -467,11 +468,13 @@ def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
     league_only = fmt == "terminal" and target is None  # needs scores, not cited rows
     with progress_bar(settings) as tick:
         result = score_register(catalog, list(register), mapping, day(as_of), waiver_list,
-                                show_names, tick, cite=not league_only)
-    if target is not None and as_dir:
-        from youthscheme_audit.render.per_scheme import write_per_scheme
+                                show_names, tick, cite=not league_only,
+                                answers_paths=list(answers) if answers else None)
+        if target is not None and as_dir:
+            from youthscheme_audit.render.per_scheme import write_per_scheme
 
-        index = write_per_scheme(report_dict(result), target, fmt)
+            index = write_per_scheme(report_dict(result), target, fmt, tick)
+    if target is not None and as_dir:
         click.echo(f"wrote {len(result.schemes)} scheme reports and {index}", err=True)
     else:
         data = report_dict(result, detail=not league_only, lazy=fmt in ("json", "csv"))
@@ -490,26 +493,39 @@ def emit_league(settings: Settings, data: dict[str, Any], fmt: str, output: Path
 
 
 class progress_bar:  # noqa: N801 - used as a context manager like a function
-    """A rich progress bar on stderr for large registers; silent when not a terminal."""
+    """Progress on stderr for long runs: the step (reading, checking, scoring, writing),
+    how many of how many, and the time since the start. Silent when not a terminal."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.progress: Any = None
         self.task: Any = None
+        self.step = ""
 
-    def __enter__(self) -> Callable[[int, int], None] | None:
+    def __enter__(self) -> Callable[[str, int, int | None], None] | None:
         if not sys.stderr.isatty():
             return None
-        from rich.progress import Progress
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
-        self.progress = Progress(console=self.settings.console(stderr=True), transient=True)
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                 MofNCompleteColumn(), TimeElapsedColumn(),
+                                 console=self.settings.console(stderr=True), transient=True)
         self.progress.start()
-        self.task = self.progress.add_task("scoring schemes", total=None)
+        self.task = self.progress.add_task("starting", total=None)
         return self.tick
 
-    def tick(self, done: int, total: int) -> None:
-        if done % 200 == 0 or done == total:
-            self.progress.update(self.task, completed=done, total=total)
+    def tick(self, step: str, done: int, total: int | None) -> None:
+        if step != self.step:
+            self.step = step
+            self.progress.update(self.task, description=step, completed=done, total=total)
+        elif done % max(1, (total or 20_000) // 100) == 0 or (total and done + 1 >= total):
+            self.progress.update(self.task, completed=done)  # about a hundred redraws a step
 
     def __exit__(self, *exc: object) -> None:
         if self.progress is not None:
@@ -602,41 +618,42 @@ def sample(settings: Settings, register: tuple[Path, ...], scheme_id: str, size:
 
 
 @main.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal",
-              show_default=True, help="Output format.")
+@click.argument("results", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "markdown", "html"]),
+              default="terminal", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--fail-on-regression", is_flag=True,
-              help="Exit 1 if any scheme has a new gap or a control that got worse.")
+              help="Exit 1 if any scheme has a new gap or a control that got worse "
+                   "(latest result against the one before).")
 @click.pass_obj
 @user_errors
-def compare(settings: Settings, old: Path, new: Path, fmt: str, output: Path | None,
+def compare(settings: Settings, results: tuple[Path, ...], fmt: str, output: Path | None,
             fail_on_regression: bool) -> None:
-    """Show what changed between two JSON results of report or score.
+    """Show what changed between JSON results of report or score, and the trend.
 
-    Schemes are matched by scheme_id: score and rating before and after, new gaps,
-    resolved gaps, controls that regressed or improved, and schemes added or removed.
+    Give two results or more, oldest first: the last is compared with the one
+    before (schemes matched by scheme_id: score and
+    rating before and after, new and resolved gaps, controls that regressed or improved,
+    schemes added or removed), and scores and rating counts are shown over all of them.
 
     \b
     Example:
       youthscheme-audit score q1/*.csv --format json -o q1.json
       youthscheme-audit score q2/*.csv --format json -o q2.json
       youthscheme-audit compare q1.json q2.json --fail-on-regression
+      youthscheme-audit compare q1.json q2.json q3.json --format html -o trend.html
     """
-    from youthscheme_audit.compare import (
-        compare_results,
-        has_regression,
-        load_result,
-        render_json,
-        render_terminal,
-    )
+    from youthscheme_audit.compare import compare_series, has_regression, load_result
+    from youthscheme_audit.render.compare_out import render_json, render_page, render_terminal
 
-    before, after = load_result(old), load_result(new)
-    result = compare_results(before, after, str(old), str(new))
+    if len(results) < 2:
+        raise AuditError("compare needs two results or more (JSON from report or score)")
+    result = compare_series([(str(path), load_result(path)) for path in results])
     if fmt == "json":
         write_text(render_json(result), output)
+    elif fmt in ("markdown", "html"):
+        write_text(render_page(result, html=fmt == "html"), output)
     else:
         print_or_write(settings, lambda console: render_terminal(result, console), output)
     if fail_on_regression and has_regression(result):

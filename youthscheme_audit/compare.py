@@ -44,7 +44,6 @@ from typing import Any
 
 from youthscheme_audit.errors import AuditError
 from youthscheme_audit.models import RANKS, WEIGHTS
-from youthscheme_audit.render.common import fmt_score
 
 # the ladder regressions and improvements are measured on
 STATUS_RANK = {"met": 0, "partial": 1, "gap": 2}
@@ -263,108 +262,38 @@ def has_regression(comparison: dict[str, Any]) -> bool:
     return bool(comparison["summary"]["has_regression"])
 
 
-# --- rendering -------------------------------------------------------------------------
+# --- a series of results -----------------------------------------------------------------
 
 
-def render_json(comparison: dict[str, Any]) -> str:
-    """The comparison as indented JSON."""
-    return json.dumps(comparison, indent=2, ensure_ascii=False) + "\n"
+def trend(results: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Scores and rating counts per result, for the force and for each scheme.
+
+    ``results`` are (path, result), oldest first. A scheme missing from a result has
+    ``null`` there, so every series has one value per result.
+    """
+    points = []
+    for path, result in results:
+        scores = [x for s in result["schemes"] if (x := _score(s.get("score"))) is not None]
+        ratings = [s.get("rating") for s in result["schemes"]]
+        points.append({
+            "path": path, "as_of": result.get("as_of"), "schemes": len(result["schemes"]),
+            **{r: ratings.count(r) for r in ("red", "amber", "green")},
+            "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
+        })
+    series: dict[str, dict[str, Any]] = {}
+    for n, (_, result) in enumerate(results):
+        for s in result["schemes"]:
+            entry = series.setdefault(s["scheme_id"], {
+                "scheme_id": s["scheme_id"], "scheme_name": s.get("scheme_name"),
+                "scores": [None] * len(results), "ratings": [None] * len(results)})
+            entry["scores"][n], entry["ratings"][n] = _score(s.get("score")), s.get("rating")
+    return {"points": points, "schemes": list(series.values())}
 
 
-def _delta(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.1f}"
-
-
-def scheme_label(scheme_id: str, name: str | None) -> str:
-    """``id name``, or just one of them when they are the same."""
-    return scheme_id if not name or name == scheme_id else f"{scheme_id} {name}"
-
-
-def render_terminal(comparison: dict[str, Any], console: Any) -> None:
-    """Rich tables: an overview worst change first, then each scheme's control changes."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    from youthscheme_audit.render.terminal import clean
-
-    old, new = comparison["old"], comparison["new"]
-    console.print(Text(f"Compare {clean(old['path'] or 'old')} (as of {clean(old['as_of'])}) "
-                       f"with {clean(new['path'] or 'new')} (as of {clean(new['as_of'])})",
-                       style="bold"))
-    s = comparison["summary"]
-    console.print(Text(
-        f"{s['compared']} scheme(s) compared, {s['added']} added, {s['removed']} removed; "
-        f"{s['new_gaps']} new gap(s), {s['resolved_gaps']} resolved, "
-        f"{s['regressions']} regression(s), {s['improvements']} improvement(s)"))
-    if comparison["schemes"]:
-        overview = Table(title="Schemes, worst change first", box=box.SIMPLE_HEAD)
-        overview.add_column("scheme", overflow="fold", min_width=12)
-        for col in ("score", "delta", "rating"):
-            overview.add_column(col, no_wrap=True)
-        overview.add_column("gaps new / resolved", justify="right")
-        overview.add_column("controls worse / better", justify="right")
-        for c in comparison["schemes"]:
-            style = ("red" if c["rating_change"] == "worse" or c["new_gaps"] or c["regressions"]
-                     else "green" if c["rating_change"] == "better" or c["resolved_gaps"]
-                     else "")
-            overview.add_row(
-                Text(clean(scheme_label(c["scheme_id"], c["scheme_name"]))),
-                Text(f"{fmt_score(c['score_old'])} → {fmt_score(c['score_new'])}"),
-                Text(_delta(c["score_delta"])),
-                Text(f"{clean(c['rating_old'])} → {clean(c['rating_new'])}"),
-                Text(f"{len(c['new_gaps'])} / {len(c['resolved_gaps'])}"),
-                Text(f"{len(c['regressions'])} / {len(c['improvements'])}"),
-                style=style,
-            )
-        console.print(overview)
-    for c in comparison["schemes"]:
-        _scheme_changes(c, console)
-    for key, title in (("added_schemes", "Schemes added"), ("removed_schemes", "Schemes removed")):
-        if comparison[key]:
-            console.print(Text(f"{title}:", style="bold"))
-            for b in comparison[key]:
-                console.print(Text(f"  - {clean(scheme_label(b['scheme_id'], b['scheme_name']))}"
-                                   f" (score {fmt_score(b['score'])}, {clean(b['rating'])})"))
-
-
-def _scheme_changes(c: dict[str, Any], console: Any) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    from youthscheme_audit.render.terminal import clean
-
-    rows: list[tuple[str, dict[str, Any]]] = (
-        [("regressed", x) for x in c["regressions"]]
-        + [("other", x) for x in c["other_changes"]]
-        + [("improved", x) for x in c["improvements"]]
-    )
-    title = (f"{clean(scheme_label(c['scheme_id'], c['scheme_name']))}: score "
-             f"{fmt_score(c['score_old'])} → {fmt_score(c['score_new'])} "
-             f"({_delta(c['score_delta'])}), "
-             f"rating {clean(c['rating_old'])} → {clean(c['rating_new'])}")
-    if c.get("note"):
-        console.print(Text(f"note: {clean(c['note'])}", style="yellow"))
-    if not rows:
-        console.print(Text(f"{title}: no control changed"))
-        return
-    table = Table(title=title, box=box.SIMPLE_HEAD)
-    for col in ("control", "severity", "title", "before", "now", "change"):
-        table.add_column(col, overflow="fold")
-    new_gaps, resolved = set(c["new_gaps"]), set(c["resolved_gaps"])
-    for kind, x in rows:
-        label = kind
-        if x["control_id"] in new_gaps:
-            label = "new gap" if kind != "regressed" else "regressed, new gap"
-        elif x["control_id"] in resolved:
-            label = "resolved gap"
-        style = ("red" if kind == "regressed" or x["control_id"] in new_gaps
-                 else "green" if kind == "improved" or x["control_id"] in resolved else "")
-        table.add_row(Text(clean(x["control_id"])), Text(clean(x["severity"])),
-                      Text(clean(x["title"])), Text(clean(x["old"] or "absent")),
-                      Text(clean(x["new"] or "absent")), Text(label), style=style)
-    console.print(table)
-    for key, words in (("new_gaps", "new gaps"), ("resolved_gaps", "resolved gaps")):
-        if c[key]:
-            console.print(Text(f"  {words}: {', '.join(clean(i) for i in c[key])}"))
+def compare_series(results: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Results given oldest first: the last two compared (what changed), and the trend
+    over all of them."""
+    (old_path, old), (new_path, new) = results[-2], results[-1]
+    comparison = compare_results(old, new, old_path, new_path)
+    comparison["trend"] = trend(results)
+    return comparison

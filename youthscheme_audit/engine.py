@@ -22,13 +22,15 @@ from youthscheme_audit.models import (
     Answer,
     Citation,
     Finding,
+    Progress,
     SchemeType,
     Severity,
     Status,
+    UnlistedScheme,
     Waiver,
     shown,
 )
-from youthscheme_audit.registers import Register, Table, scheme_key
+from youthscheme_audit.registers import Register, Table, rows_of, scheme_key
 from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 from youthscheme_audit.waivers import for_scheme, in_date
@@ -156,6 +158,45 @@ def with_self_assessment(audit: Iterable[Finding], own: Iterable[Finding]) -> li
     ]
 
 
+# a register finding reached from examined rows, which outweighs what a scheme says
+_DECIDED = frozenset({Status.MET, Status.GAP, Status.NOT_APPLICABLE})
+_VERDICTS = frozenset({Status.MET, Status.PARTIAL, Status.GAP})  # what can diverge
+
+
+def with_answers(register: Iterable[Finding], own: Iterable[Finding]) -> list[Finding]:
+    """One picture per scheme: register findings and the scheme's own answers together.
+
+    Where the register examined rows and reached a verdict it decides, with the scheme's
+    verdict kept beside it (so a disagreement is a divergence, an overclaim when the
+    scheme said met and the rows show a gap); everywhere else the scheme's own answer
+    counts, marked self-assessed. A register reason is kept over an answer that says
+    nothing (unanswered or don't know).
+    """
+    theirs = {f.control_id: f for f in own}
+    out = []
+    for f in register:
+        answer = theirs.get(f.control_id)
+        if answer is None or f.source == "profile" or answer.source == "profile":
+            out.append(f)
+        elif f.source == "register" and f.status in _DECIDED:
+            both = f.status in _VERDICTS and answer.status in _VERDICTS
+            out.append(replace(f, self_status=answer.status, self_note=answer.note)
+                       if both else f)
+        elif answer.status is Status.UNVERIFIED and not answer.claimed:
+            out.append(f)
+        else:
+            out.append(answer)
+    return out
+
+
+def as_stale(findings: Iterable[Finding], day: str) -> list[Finding]:
+    """A stale self-assessment's findings: what it says is met is claimed, not current
+    evidence, so a stale file can never keep a critical control shown."""
+    note = f"; from a stale self-assessment ({day or 'undated'})"
+    return [replace(f, claimed=True, reason=f.reason + note)
+            if f.status is Status.MET and f.source != "profile" else f for f in findings]
+
+
 # --- registers -----------------------------------------------------------------------
 
 
@@ -273,7 +314,7 @@ class RegisterEvaluator:
 
     def __init__(
         self, catalog: Catalog, register: Register, as_of: dt.date, show_names: bool = False,
-        cite: bool = True,
+        cite: bool = True, progress: Progress | None = None,
     ) -> None:
         self.catalog = catalog
         self.register = register
@@ -289,10 +330,12 @@ class RegisterEvaluator:
         self._profile_fields = sorted({
             c.field for control in catalog.ordered() for c in control.when
         } | {"scheme_type"})  # the profile fields applicability depends on
-        self.runs: dict[str, list[_CheckRun]] = {
-            c.id: [self._run(check) for check in c.register]
-            for c in catalog.ordered() if c.register
-        }
+        checked = [c for c in catalog.ordered() if c.register]
+        self.runs: dict[str, list[_CheckRun]] = {}
+        for n, control in enumerate(checked):
+            if progress is not None:
+                progress("checking controls", n, len(checked))
+            self.runs[control.id] = [self._run(check) for check in control.register]
 
     def _counts(self, table: Table) -> Counter[Any]:
         if table.name not in self._row_counts:
@@ -469,5 +512,26 @@ class RegisterEvaluator:
             ))
         return out
 
+    def unlisted(self) -> list[UnlistedScheme]:
+        """Records in any table under a scheme id the schemes table does not list."""
+        known = {s.scheme_id for s in self.schemes}
+        found: dict[str, list[tuple[str, int, str]]] = {}
+        for name, table in self.register.tables.items():
+            if name == "schemes":
+                continue
+            spec = TABLES[name]
+            keys = table.columns.get(spec.key) if spec.key else None
+            ids = table.columns["scheme_id"]
+            strange = {v for v in set(ids) if isinstance(v, str) and v not in known}
+            for sid, rows in rows_of(ids, strange).items():
+                found.setdefault(sid, []).extend(
+                    (name, table.row_number(i), _record(keys, i)) for i in rows)
+        return [UnlistedScheme(sid, tuple(found[sid])) for sid in sorted(found)]
+
     def __iter__(self) -> Iterator[SchemeRow]:
         return iter(self.schemes)
+
+
+def _record(keys: Sequence[Any] | None, i: int) -> str:
+    """The record id of row ``i`` (person_id, activity_id ...), or "" when unknown."""
+    return keys[i] if keys is not None and isinstance(keys[i], str) else ""

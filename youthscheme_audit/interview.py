@@ -30,7 +30,7 @@ from youthscheme_audit.answers import (
 from youthscheme_audit.catalog import Catalog, Control, ProfileField, parse_profile_value
 from youthscheme_audit.engine import not_applicable_reason
 from youthscheme_audit.errors import AnswersError, AuditError
-from youthscheme_audit.models import Answer, Finding, Mode, shown
+from youthscheme_audit.models import Answer, Finding, Mode, Severity, shown
 
 
 class Prompter(Protocol):
@@ -62,8 +62,14 @@ CONTROL_KEYS = "ynpad?hbs"
 LEGEND = ("y yes · n no · p partly · a not applicable · d don't know"
           "    ? help · b back · s save and stop")
 LINE_LEGEND = ("One answer per line: y, n, p, a (not applicable), d (don't know); "
-               "? for help, b to go back, s to stop.")
+               "? for help, b to go back, s to stop. Add a reference or reason after a colon: "
+               "'y: DBS log 2026-10', 'a: no trips this year'.")
 NOTE_ANSWERS = (Answer.NO, Answer.PARTIAL)
+# product.md, "Evidence and trust": a yes is evidenced, a not applicable explained
+EVIDENCE_ASKED = frozenset({Severity.CRITICAL, Severity.HIGH})
+EVIDENCE_PROMPT = ("Evidence reference: what a checker could look at (a document, record or "
+                   "date). Enter skips; the control then stays claimed > ")
+REASON_PROMPT = "Why does it not apply? > "
 MAX_CITED = 5  # register rows shown per control in a spot audit
 PROFILE_HEADING = "About the scheme"
 INTRO = {
@@ -100,6 +106,14 @@ class WalkRequest:
     self_path: Path | None = None  # spot audits: the scheme's own answers file
     registers: tuple[Path, ...] = ()
     sample_seed: int | None = None
+
+
+def split_line(text: str) -> tuple[str, str]:
+    """A piped answer line and what follows its colon: 'y: DBS log' -> ('y', 'DBS log')."""
+    head, sep, rest = text.partition(":")
+    if sep and isinstance(read_action(head), Answer):
+        return head, rest.strip()
+    return text, ""
 
 
 def read_action(text: str) -> Answer | str | None:
@@ -290,6 +304,7 @@ class Interview:
         self.show_question(qs, i, current)
         while True:
             raw = self.p.key("> ", CONTROL_KEYS)
+            raw, extra = (raw, "") if self.p.interactive else split_line(raw)
             action = read_action(raw)
             if action == HELP:
                 self.show_help(control)
@@ -303,8 +318,8 @@ class Interview:
                 self.p.show(f"Kept: {current.answer.label}", "dim")
                 return "next"
             elif isinstance(action, Answer):
-                self.record(control, action, current)
-                return "next"
+                if self.record(control, action, current, extra):
+                    return "next"
             elif not self.p.interactive:
                 raise AuditError(
                     f"{'no answer' if action == KEEP else repr(raw.strip())} is not an answer "
@@ -359,26 +374,55 @@ class Interview:
                 self.p.show(labelled("", f"... and {len(found.citations) - MAX_CITED} more "
                                          "rows"), "spot")
 
-    def record(self, control: Control, answer: Answer, current: AnswerRecord | None) -> None:
-        """Save the answer at once, then (on a terminal, after no or partly) a note."""
+    def record(self, control: Control, answer: Answer, current: AnswerRecord | None,
+               extra: str = "") -> bool:
+        """Save the answer at once with what it needs; False when it cannot be taken yet.
+
+        A "yes" on a critical or high control is followed by its evidence reference, a
+        "not applicable" by its reason (required on critical and high), a "no" or
+        "partly" by a note and evidence. Piped, they come after a colon on the same line.
+        """
         same = current is not None and current.answer is answer
         note = current.note if same and current else ""
         evidence = current.evidence if same and current else ""
-        rec = AnswerRecord(answer, note, evidence, answered_at=now())
-        self.answers.answers[control.id] = rec
-        self.save()
+        needs_reason = answer is Answer.NA and control.severity in EVIDENCE_ASKED
         if not self.p.interactive:
-            return  # piped: the echoed line is the record, and notes are not read
-        if answer not in NOTE_ANSWERS:
-            self.p.show(f"Saved: {answer.label}", "dim")
-            return
-        note = self.p.line("Note: what is missing? (Enter skips) > ", note).strip()
-        evidence = self.p.line("Evidence reference (Enter skips) > ", evidence).strip()
+            if answer is Answer.YES:
+                evidence = extra or evidence
+            else:
+                note = extra or note
+            if needs_reason and not note:
+                raise AuditError(
+                    f"not applicable needs a reason on a {control.severity.value} control: "
+                    "answer on one line as 'a: <why it does not apply>'", where=control.id)
+            self._save(control, AnswerRecord(answer, note, evidence, answered_at=now()))
+            return True
+        if answer is Answer.NA:
+            note = self.p.line(REASON_PROMPT if needs_reason else
+                               "Why does it not apply? (without a reason it counts as "
+                               "unverified; Enter skips) > ", note).strip()
+            if needs_reason and not note:
+                self.p.show(f"A {control.severity.value} control needs a reason to be marked "
+                            "not applicable; answer again.", "hint")
+                return False
+        rec = AnswerRecord(answer, note, evidence, answered_at=now())
+        self._save(control, rec)
+        if answer is Answer.YES and control.severity in EVIDENCE_ASKED:
+            evidence = self.p.line(EVIDENCE_PROMPT, evidence).strip()
+        elif answer in NOTE_ANSWERS:
+            note = self.p.line("Note: what is missing? (Enter skips) > ", note).strip()
+            evidence = self.p.line("Evidence reference (Enter skips) > ", evidence).strip()
         if (note, evidence) != (rec.note, rec.evidence):
-            self.answers.answers[control.id] = AnswerRecord(answer, note, evidence,
-                                                            answered_at=rec.answered_at)
-            self.save()
-        self.p.show(f"Saved: {answer.label}", "dim")
+            self._save(control, AnswerRecord(answer, note, evidence,
+                                             answered_at=rec.answered_at))
+        claimed = answer is Answer.YES and control.severity in EVIDENCE_ASKED and not evidence
+        self.p.show(f"Saved: {answer.label}" + (" (claimed: no evidence reference)" if claimed
+                                                 else ""), "dim")
+        return True
+
+    def _save(self, control: Control, record: AnswerRecord) -> None:
+        self.answers.answers[control.id] = record
+        self.save()
 
 
 def ask_field(p: Prompter, pfield: ProfileField, current: Any = None, required: bool = False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -119,6 +120,10 @@ class Rating(StrEnum):
     RED = "red"
     AMBER = "amber"
     GREEN = "green"
+
+
+# how long jobs say how far they are: (step, done, total or None); the CLI draws it
+Progress = Callable[[str, int, "int | None"], None]
 
 
 @dataclass(frozen=True)
@@ -238,6 +243,35 @@ class DataIssue:
 
 
 @dataclass(frozen=True)
+class UnlistedScheme:
+    """Records under a scheme id the schemes table does not list: a "shadow" scheme."""
+
+    scheme_id: str
+    rows: tuple[tuple[str, int, str], ...]  # (table, spreadsheet row, record id or "")
+
+    def as_dict(self) -> dict[str, Any]:
+        tables: dict[str, int] = {}
+        for table, _, _ in self.rows:
+            tables[table] = tables.get(table, 0) + 1
+        return {"scheme_id": self.scheme_id, "tables": tables,
+                "rows": [{"table": t, "row": r, "record": k} for t, r, k in self.rows]}
+
+
+@dataclass(frozen=True)
+class SelfAssessment:
+    """The answers file a batch score took a scheme's own answers from."""
+
+    path: str
+    date: str  # when it was last updated (YYYY-MM-DD), or ""
+    age_days: int | None
+    stale: bool  # older than the answers_max_age_days parameter
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "date": self.date, "age_days": self.age_days,
+                "stale": self.stale}
+
+
+@dataclass(frozen=True)
 class SchemeResult:
     """Everything the report says about one scheme."""
 
@@ -247,8 +281,9 @@ class SchemeResult:
     profile: dict[str, Any]
     findings: tuple[Finding, ...]
     score: Score
-    self_score: Score | None = None  # spot audits: the score the scheme gave itself
+    self_score: Score | None = None  # spot audits, batch with answers: the scheme's own score
     expired_waivers: tuple[Waiver, ...] = ()
+    self_assessment: SelfAssessment | None = None  # batch runs with --answers
 
 
 @dataclass(frozen=True)
@@ -264,3 +299,5 @@ class Report:
     data_quality: tuple[DataIssue, ...] = ()
     inputs: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
+    unlisted: tuple[UnlistedScheme, ...] = ()  # batch: records of schemes nobody lists
+    answers: dict[str, Any] | None = None  # batch with --answers: which files matched

@@ -6,7 +6,7 @@ The CLI only parses options and calls these; everything here is callable from Py
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +14,24 @@ from youthscheme_audit.answers import AnswersFile, load_answers, slug
 from youthscheme_audit.catalog import Catalog
 from youthscheme_audit.engine import (
     RegisterEvaluator,
+    SchemeRow,
     apply_waivers,
+    as_stale,
     evaluate_answers,
+    with_answers,
     with_self_assessment,
 )
 from youthscheme_audit.errors import AnswersError
-from youthscheme_audit.models import Finding, Mode, Report, SchemeResult, Waiver
-from youthscheme_audit.registers import Register
+from youthscheme_audit.models import (
+    Finding,
+    Mode,
+    Progress,
+    Report,
+    SchemeResult,
+    SelfAssessment,
+    Waiver,
+)
+from youthscheme_audit.registers import Register, scheme_key
 from youthscheme_audit.report import build_report, scheme_result
 from youthscheme_audit.tables import TABLES
 
@@ -96,45 +107,119 @@ def answers_report(
     return build_report(kind, catalog, [result], when, [str(path)], meta=meta)
 
 
+ANSWER_SUFFIXES = (".yaml", ".yml")  # what a folder given to --answers is searched for
+Answers = tuple[Path, AnswersFile]
+
+
+def load_self_assessments(catalog: Catalog, paths: Iterable[Path]) -> list[Answers]:
+    """Every answers file named, or found in a folder named, read and validated."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(f for f in path.iterdir()
+                            if f.suffix.lower() in ANSWER_SUFFIXES and f.is_file())
+        elif path.exists():
+            files.append(path)
+        else:
+            raise AnswersError("file not found", path)
+    return [(f, load_answers(f, catalog)) for f in files]
+
+
+def answers_date(answers: AnswersFile) -> dt.date | None:
+    """When a self-assessment was last touched: updated_at, else its latest answer."""
+    stamps = [answers.updated_at, *(r.answered_at for r in answers.answers.values()),
+              answers.started_at]
+    for stamp in stamps:
+        try:
+            return dt.datetime.fromisoformat(stamp).date() if stamp else None
+        except ValueError:
+            continue
+    return None
+
+
+def match_answers(
+    schemes: Iterable[SchemeRow], loaded: Iterable[Answers], as_of: dt.date, max_age: int,
+) -> tuple[dict[str, tuple[AnswersFile, SelfAssessment]], dict[str, Any]]:
+    """Each register scheme's self-assessment (by scheme_id, ignoring case) and a summary:
+    files that matched no scheme (and why), schemes without one, stale ones."""
+    ids = {scheme_key(s.scheme_id): s.scheme_id for s in schemes}
+    matched: dict[str, tuple[AnswersFile, SelfAssessment]] = {}
+    where: dict[str, Path] = {}
+    unmatched = []
+    for path, answers in loaded:
+        given = str(answers.profile.get("scheme_id") or "")
+        sid = ids.get(scheme_key(given.strip())) if given else None
+        why = ("a spot audit, not a self-assessment" if answers.mode is Mode.SPOT
+               else "no scheme_id in its profile" if not given
+               else f"scheme '{given}' is not in the register" if sid is None else "")
+        if why or sid is None:
+            unmatched.append({"path": str(path), "scheme_id": given, "why": why})
+            continue
+        if sid in matched:
+            raise AnswersError(f"a second self-assessment for scheme {sid} (the first is "
+                               f"{where[sid]}): give one answers file per scheme", path)
+        day = answers_date(answers)
+        age = (as_of - day).days if day is not None else None
+        matched[sid] = (answers, SelfAssessment(
+            str(path), day.isoformat() if day else "", age, age is None or age > max_age))
+        where[sid] = path
+    summary = {
+        "files": len(matched) + len(unmatched), "max_age_days": max_age,
+        "matched": sorted(matched), "unmatched": unmatched,
+        "without_answers": [sid for sid in ids.values() if sid not in matched],
+        "stale": sorted(sid for sid, (_, info) in matched.items() if info.stale),
+    }
+    return matched, summary
+
+
 def register_report(
     catalog: Catalog,
     register: Register,
     as_of: dt.date,
     waivers: Iterable[Waiver] = (),
     show_names: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     cite: bool = True,
+    answers: Iterable[Answers] | None = None,
 ) -> Report:
-    """Score every scheme of a register that has been read.
+    """Score every scheme of a register that has been read, with each scheme's own
+    self-assessment where ``answers`` gives one (see ``engine.with_answers``).
 
     With ``cite=False`` findings carry counts but not the rows behind them: enough for
     a league table, and much faster on a million-row register.
     """
-    evaluator = RegisterEvaluator(catalog, register, as_of, show_names, cite)
+    evaluator = RegisterEvaluator(catalog, register, as_of, show_names, cite, progress)
     waiver_list = list(waivers)
+    matched, summary = ({}, None) if answers is None else match_answers(
+        evaluator.schemes, answers, as_of, int(catalog.parameters["answers_max_age_days"].value))
     results = []
     total = len(evaluator.schemes)
     every = evaluator.every_finding()
     for n, (scheme, found) in enumerate(zip(evaluator.schemes, every, strict=True), 1):
+        own, info = None, None
+        if scheme.scheme_id in matched:
+            own_answers, info = matched[scheme.scheme_id]
+            own = evaluate_answers(catalog, scheme.profile, own_answers.answers)
+            if info.stale:
+                own = as_stale(own, info.date)
+            found = with_answers(found, own)
         findings, expired = apply_waivers(found, waiver_list, scheme.scheme_id, as_of)
         results.append(scheme_result(scheme.scheme_id, scheme.scheme_name, scheme.profile,
-                                     findings, expired))
+                                     findings, expired, own, info))
         if progress is not None:
-            progress(n, total)
+            progress("scoring schemes", n, total)
     return build_report("batch", catalog, results, as_of, register.sources,
-                        register.data_quality)
+                        register.data_quality, unlisted=evaluator.unlisted(), answers=summary)
 
 
-def unused_text_columns(
-    catalog: Catalog, cite: bool, show_names: bool
-) -> set[tuple[str, str]]:
+def unused_text_columns(catalog: Catalog, show_names: bool) -> set[tuple[str, str]]:
     """Text columns no check, profile or citation of this run reads (safe to skip)."""
     needed = {("schemes", f.name) for f in catalog.profile} | {("schemes", "scheme_name")}
     for control in catalog.controls.values():
         needed |= {(check.table, column) for check in control.register
                    for column in check.columns()}
-    if cite:
-        needed |= {(name, spec.key) for name, spec in TABLES.items() if spec.key}
+    # record ids always: they name the rows of schemes nobody lists, and cited rows
+    needed |= {(name, spec.key) for name, spec in TABLES.items() if spec.key}
     if show_names:
         needed.add(("adults", "name"))
     return {(name, column.name) for name, spec in TABLES.items() for column in spec.columns
@@ -148,15 +233,19 @@ def score_register(
     as_of: dt.date | None = None,
     waivers: Iterable[Waiver] = (),
     show_names: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     cite: bool = True,
+    answers_paths: Iterable[Path] | None = None,
 ) -> Report:
-    """Read a register export and score every scheme in it."""
+    """Read a register export (and any self-assessments) and score every scheme in it."""
     from youthscheme_audit.registers import read_register
 
-    register = read_register(paths, mapping, unused_text_columns(catalog, cite, show_names))
+    answers = (load_self_assessments(catalog, answers_paths) if answers_paths is not None
+               else None)
+    register = read_register(paths, mapping, unused_text_columns(catalog, show_names),
+                             progress)
     return register_report(catalog, register, resolve_as_of(as_of), waivers, show_names,
-                           progress, cite)
+                           progress, cite, answers)
 
 
 def register_evidence(

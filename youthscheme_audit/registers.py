@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from youthscheme_audit.errors import RegisterError, YamlError
-from youthscheme_audit.models import DataIssue
+from youthscheme_audit.models import DataIssue, Progress
 from youthscheme_audit.tables import TABLES, TableSpec, normalise_header
 from youthscheme_audit.values import BLANK, ColumnParser, Unknown, clean
 from youthscheme_audit.yamlio import YDict, load_yaml, unknown_keys
@@ -513,21 +513,19 @@ def _match_scheme_ids(reading: _Reading, known: set[str]) -> None:
 
 
 def _check_scheme_ids(reading: _Reading, known: set[str] | None) -> None:
-    """Note rows with no scheme_id, and (outside schemes) ids not in the schemes table."""
+    """Note rows with no scheme_id (outside schemes, after matching ids to the schemes
+    table's spelling)."""
     if known is not None:
         _match_scheme_ids(reading, known)
     ids = reading.columns["scheme_id"]
     others = [c for c in reading.columns.values() if c is not ids]
     distinct = set(ids)
     missing: set[Any] = {v for v in distinct if isinstance(v, Unknown)}
-    if known is not None:
-        missing |= {v for v in distinct.difference(known) if isinstance(v, str)}
+    # ids the schemes table lacks are not data-quality issues but a finding of their own:
+    # records of a scheme the force does not list (engine.RegisterEvaluator.unlisted)
     for value, rows in sorted(rows_of(ids, missing).items(), key=lambda item: item[1][0]):
         for i in rows:
-            if isinstance(value, str):
-                reading.add(i, "scheme_id", value,
-                            f"scheme_id '{value}' is not in the schemes table")
-            elif value is not BLANK or any(c[i] is not BLANK for c in others):
+            if value is not BLANK or any(c[i] is not BLANK for c in others):
                 reading.add(i, "scheme_id", value.raw, "row has no scheme_id; not counted")
 
 
@@ -603,7 +601,7 @@ def known_ids(table: Table) -> set[str]:
 
 def read_register(
     paths: Iterable[Path], mapping: Path | None = None,
-    skip_text: Collection[tuple[str, str]] = (),
+    skip_text: Collection[tuple[str, str]] = (), progress: Progress | None = None,
 ) -> Register:
     """Read an XLSX workbook, CSV files or a directory of CSV files into a Register.
 
@@ -620,9 +618,10 @@ def read_register(
         raise _no_schemes(files, sources)
     tables: dict[str, Table] = {}
     known: set[str] | None = None
-    for name in TABLES:  # schemes first: other tables' scheme_ids are checked against it
-        if name not in chosen:
-            continue
+    order = [name for name in TABLES if name in chosen]  # schemes first: ids checked against it
+    for n, name in enumerate(order):
+        if progress is not None:
+            progress(f"reading {name.replace('_', ' ')}", n, len(order))
         spec = TABLES[name]
         skip = {c for t, c in skip_text
                 if t == name and c != "scheme_id" and (col := spec.column(c)) is not None

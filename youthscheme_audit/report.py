@@ -8,6 +8,7 @@ groupings from ``sections``. Every number is computed here or in scoring.py.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,8 +20,10 @@ from youthscheme_audit.models import (
     Report,
     SchemeResult,
     Score,
+    SelfAssessment,
     Severity,
     Status,
+    UnlistedScheme,
     Waiver,
 )
 from youthscheme_audit.scoring import FORMULA, score_findings
@@ -51,6 +54,7 @@ def scheme_result(
     findings: Iterable[Finding],
     expired: Iterable[Waiver] = (),
     self_findings: Iterable[Finding] | None = None,
+    self_assessment: SelfAssessment | None = None,
 ) -> SchemeResult:
     """Score a scheme's findings and wrap them as a SchemeResult."""
     items = tuple(findings)
@@ -63,6 +67,7 @@ def scheme_result(
         score=score_findings(items),
         self_score=score_findings(self_findings) if self_findings is not None else None,
         expired_waivers=tuple(expired),
+        self_assessment=self_assessment,
     )
 
 
@@ -74,6 +79,8 @@ def build_report(
     inputs: Iterable[str] = (),
     data_quality: Iterable[DataIssue] = (),
     meta: dict[str, Any] | None = None,
+    unlisted: Iterable[UnlistedScheme] = (),
+    answers: dict[str, Any] | None = None,
 ) -> Report:
     """The Report for a self-assessment, spot audit or batch run."""
     return Report(
@@ -86,6 +93,8 @@ def build_report(
         data_quality=tuple(data_quality),
         inputs=tuple(inputs),
         meta=meta or {},
+        unlisted=tuple(unlisted),
+        answers=answers,
     )
 
 
@@ -145,6 +154,19 @@ def area_rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     return rows
 
 
+def overclaims(findings: Iterable[Finding]) -> int:
+    """Controls where the scheme claimed more than the evidence shows."""
+    return sum(1 for f in findings if f.self_status is not None
+               and (f.self_status.value, f.status.value) in DIVERGENCE_RANK)
+
+
+def coverage_by_source(findings: Iterable[Finding]) -> dict[str, float | None]:
+    """Share of applicable controls evidenced by each source (register, self-assessment ...)."""
+    applicable = [f for f in findings if f.status is not Status.NOT_APPLICABLE]
+    counts = Counter(f.source for f in applicable if f.status is not Status.UNVERIFIED)
+    return {source: round(100.0 * n / len(applicable), 1) for source, n in counts.items()}
+
+
 def divergences(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     """Controls where the scheme's own answer and the audit disagree, most serious first."""
     out = []
@@ -181,6 +203,10 @@ def scheme_dict(
         "open_gaps": dict(r.score.open_gaps),
         "expired_waivers": [w.as_dict() for w in r.expired_waivers],
     }
+    if r.self_assessment is not None:
+        out["self_assessment"] = r.self_assessment.as_dict()
+        out["overclaims"] = overclaims(r.findings)
+        out["coverage_sources"] = coverage_by_source(r.findings)
     if not detail:
         return out
     out["areas"] = area_rows(r.findings)
@@ -194,8 +220,58 @@ def scheme_dict(
         ]
     if r.self_score is not None:
         out["self_score"] = score_dict(r.self_score)
+        out["checked_by"] = "register" if r.self_assessment is not None else "audit"
         out["divergences"] = divergences(r.findings)
     return out
+
+
+COMMON_GAPS_SHOWN = 20  # the controls most schemes fail, in the force picture
+ROWS_PER_GROUP = 20  # data-quality rows named per group; all are in data_quality
+
+
+def picture(report: Report, by_area: bool = True) -> dict[str, Any]:
+    """The force picture of a batch run: what many schemes share, worked out once.
+
+    The controls most schemes fail (critical first), overclaims by scheme, each area's
+    ratings across schemes (``by_area``: it scores every area of every scheme), and
+    data-quality issues grouped by what went wrong.
+    """
+    gaps: Counter[str] = Counter()
+    titles: dict[str, Finding] = {}
+    areas: dict[str, dict[str, Any]] = {}
+    claims = []
+    for scheme in report.schemes:
+        failed = [f for f in scheme.findings if f.status is Status.GAP]
+        gaps.update(f.control_id for f in failed)
+        titles.update((f.control_id, f) for f in failed if f.control_id not in titles)
+        over = [f.control_id for f in sorted(scheme.findings, key=lambda f: f.severity.rank)
+                if f.self_status is not None
+                and (f.self_status.value, f.status.value) in DIVERGENCE_RANK]
+        if over:
+            claims.append({"scheme_id": scheme.scheme_id, "scheme_name": scheme.scheme_name,
+                           "count": len(over), "controls": over})
+        for row in area_rows(scheme.findings) if by_area else ():
+            tally = areas.setdefault(row["area"], {"area": row["area"], "title": row["title"],
+                                                   "red": 0, "amber": 0, "green": 0})
+            tally[row["rating"]] += 1
+    common = sorted(gaps, key=lambda c: (titles[c].severity.rank, -gaps[c], c))
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for issue in report.data_quality:
+        group = groups.setdefault((issue.table, issue.column, issue.problem), {
+            "table": issue.table, "column": issue.column, "problem": issue.problem,
+            "count": 0, "rows": []})
+        group["count"] += 1
+        if len(group["rows"]) < ROWS_PER_GROUP:
+            group["rows"].append({"row": issue.row, "scheme_id": issue.scheme_id,
+                                  "value": issue.value})
+    return {
+        "common_gaps": [{"control_id": c, "title": titles[c].title,
+                         "severity": titles[c].severity.value, "schemes": gaps[c]}
+                        for c in common[:COMMON_GAPS_SHOWN]],
+        "overclaims": sorted(claims, key=lambda c: (-c["count"], c["scheme_id"])),
+        "areas": list(areas.values()),
+        "data_quality": sorted(groups.values(), key=lambda g: -g["count"]),
+    }
 
 
 def report_dict(report: Report, detail: bool = True, lazy: bool = False) -> dict[str, Any]:
@@ -220,9 +296,13 @@ def report_dict(report: Report, detail: bool = True, lazy: bool = False) -> dict
         "inputs": list(report.inputs),
         "meta": dict(report.meta),
         "summary": {"schemes": len(report.schemes), **ratings,
+                    "unlisted_schemes": len(report.unlisted),
                     "data_quality_issues": len(report.data_quality)},
         "schemes": schemes if lazy else list(schemes),
         "data_quality": [d.as_dict() for d in report.data_quality],
+        **({"unlisted_schemes": [u.as_dict() for u in report.unlisted],
+            "picture": picture(report, by_area=detail)} if report.kind == "batch" else {}),
+        **({"answers": report.answers} if report.answers is not None else {}),
     }
 
 

@@ -104,7 +104,7 @@ def rate(
         amber.append(f"coverage {coverage:.1f}% is below {COVERAGE_BELOW:.0f}%")
     if claimed or unshown:
         parts = [f"{what} ({', '.join(ids)})" for what, ids in (
-            ("claimed with no evidence reference", claimed), ("unverified", unshown)) if ids]
+            ("claimed without evidence", claimed), ("unverified", unshown)) if ids]
         amber.append(f"critical controls not shown: {'; '.join(parts)}")
     if partly:
         amber.append(f"critical controls only partly met: {', '.join(partly)}")

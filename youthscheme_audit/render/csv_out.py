@@ -25,8 +25,22 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def unlisted_rows(report: dict[str, Any]) -> Iterator[list[str]]:
+    """Records of schemes the schemes table does not list: one row each, before any finding."""
+    for u in report.get("unlisted_schemes") or ():
+        for r in u["rows"]:
+            yield [safe_cell(v) for v in (
+                u["scheme_id"], "", "", "", "", "Records for a scheme the force does not list",
+                "", "", "unlisted", "", "register", f"{r['table']} row {r['row']} is under "
+                f"scheme_id {u['scheme_id']}, which the schemes table does not list",
+                r["record"], "Find out who runs this scheme; approve and register it, or stop it.",
+                "",
+            )]
+
+
 def finding_rows(report: dict[str, Any]) -> Iterator[list[str]]:
-    """One row per finding, in report order."""
+    """One row per finding, in report order (records of unlisted schemes first)."""
+    yield from unlisted_rows(report)
     for s in report["schemes"]:
         score = "" if s["score"] is None else f"{s['score']:.1f}"
         for f in s["findings"]:

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
+from youthscheme_audit.render.charts import area_bars_svg
 from youthscheme_audit.render.common import (
     SEVERITIES,
     anchors,
@@ -93,6 +95,11 @@ def render_template(name: str, report: dict[str, Any], autoescape: bool) -> str:
 
 def render_index(name: str, rows: list[dict[str, Any]], report: dict[str, Any],
                  unassigned: list[dict[str, Any]], autoescape: bool) -> str:
-    """Render an index template listing per-scheme report files, worst first."""
+    """Render an index template: the force picture, then per-scheme report files worst first."""
+    picture = report.get("picture") or {}
     return environment(autoescape).get_template(name).render(
-        report=report, rows=rows, severities=SEVERITIES, data_quality=unassigned)
+        report=report, rows=rows, severities=SEVERITIES, data_quality=unassigned,
+        picture=picture, areas=picture.get("areas") or [],
+        area_chart=markupsafe.Markup(area_bars_svg(picture.get("areas") or [])),
+        unlisted=report.get("unlisted_schemes") or [], answers=report.get("answers"),
+        rating_order={"red": 0, "amber": 1, "green": 2})

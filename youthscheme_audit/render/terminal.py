@@ -29,6 +29,14 @@ from youthscheme_audit.render.common import (
     gap_counts,
     status_label,
 )
+from youthscheme_audit.render.force import (
+    answers_lines,
+    common_gap_lines,
+    data_quality_lines,
+    overclaim_lines,
+    self_cells,
+    unlisted_lines,
+)
 from youthscheme_audit.render.textlayout import FixedTable, LabelRows, plain_table
 from youthscheme_audit.report import league, sections
 
@@ -204,24 +212,26 @@ def answer_cell(status: str, note: str) -> Text:
 
 
 def divergences(scheme: dict[str, Any]) -> Iterator[RenderableType]:
-    """Spot audits: the self score beside the audited one, then every disagreement."""
+    """The self score beside the checked one (audit or register), then every disagreement."""
     rows = scheme.get("divergences") or []
     own = scheme.get("self_score") or {}
-    line = Text("Self-assessment against audit: ", style="bold")
+    checker = clean(scheme.get("checked_by", "audit"))
+    line = Text(f"Self-assessment against {checker}: ", style="bold")
     line.append(f"self-assessed {fmt_score(own.get('score'))} ")
     line.append_text(rating_word(own.get("rating", "?")))
-    line.append(f", audited {fmt_score(scheme['score'])} ")
+    line.append(f", {'audited' if checker == 'audit' else 'with the register'} "
+                f"{fmt_score(scheme['score'])} ")
     line.append_text(rating_word(scheme["rating"]))
     yield line
     if not rows:
-        yield Text("The audit agrees with every self-assessed answer.\n")
+        yield Text(f"The {checker} agrees with every self-assessed answer.\n")
         return
     table = Table(title=f"Divergences ({len(rows)}), most serious first", title_justify="left",
                   title_style="bold", box=box.SIMPLE_HEAD, expand=True, leading=1)
     table.add_column("Control", overflow="fold", ratio=3)
     table.add_column("Severity", no_wrap=True)
     table.add_column("Scheme said", overflow="fold", ratio=2)
-    table.add_column("Audit found", overflow="fold", ratio=2)
+    table.add_column(f"{checker.capitalize()} found", overflow="fold", ratio=2)
     table.add_column("", no_wrap=True)
     for d in rows:
         table.add_row(
@@ -237,7 +247,7 @@ def divergences(scheme: dict[str, Any]) -> Iterator[RenderableType]:
 def scheme_renderables(report: dict[str, Any], scheme: dict[str, Any]
                        ) -> Iterator[RenderableType]:
     """Everything the terminal report shows for one scheme, in reading order."""
-    if report["kind"] == "spot":
+    if scheme.get("divergences") is not None:  # spot audits, batch runs with --answers
         yield from divergences(scheme)
     yield summary_panel(scheme, report["formula"] if len(report["schemes"]) == 1 else None)
     yield Text("By area", style="bold underline")
@@ -311,22 +321,37 @@ LEAGUE_RIGHT = {0, 5, 6, 7, 8, 9, 10}
 LEAGUE_CAPS = {1: 24, 2: 40, 3: 12}  # widest id, name and type in the plain table
 
 
+SELF_HEADERS = ["Self", "Over"]  # with --answers: self-assessed coverage, overclaims
+
+
+def league_headers(report: dict[str, Any]) -> tuple[list[str], set[int]]:
+    """The league's columns (two more with --answers) and which are right-aligned."""
+    if report.get("answers") is None:
+        return LEAGUE_HEADERS, LEAGUE_RIGHT
+    return LEAGUE_HEADERS[:7] + SELF_HEADERS + LEAGUE_HEADERS[7:], LEAGUE_RIGHT | {11, 12}
+
+
 def league_rows(report: dict[str, Any]) -> list[list[str]]:
-    """Rank, id, name, type, rating, score, coverage and open gaps by severity, worst first."""
+    """Rank, id, name, type, rating, score, coverage (self-assessed coverage and overclaims
+    with --answers) and open gaps by severity, worst first."""
+    answers = report.get("answers") is not None
     rows = []
     for n, s in enumerate(league(report), 1):
         gaps = gap_counts(s)
+        own = list(self_cells(s)) if answers else []
         rows.append([str(n), clean(s["scheme_id"]), clean(s["scheme_name"]),
                      clean(s["scheme_type"]), s["rating"], fmt_score(s["score"]),
-                     fmt_pct(s["coverage"]), *(str(gaps[sev]) for sev in SEVERITIES)])
+                     fmt_pct(s["coverage"]), *own, *(str(gaps[sev]) for sev in SEVERITIES)])
     return rows
 
 
 def league_summary(report: dict[str, Any]) -> str:
     """One line: how many schemes, how many of each rating."""
     s = report["summary"]
+    own = ("Self: coverage from the scheme's self-assessment; Over: overclaims. "
+           if report.get("answers") is not None else "")
     return (f"League table: {plural(s['schemes'], 'scheme')} as of {clean(report['as_of'])}, worst "
-            f"first. Red {s['red']}, amber {s['amber']}, green {s['green']}. "
+            f"first. Red {s['red']}, amber {s['amber']}, green {s['green']}. {own}"
             "Crit/High/Med/Low count open (not waived) gaps.")
 
 
@@ -338,12 +363,13 @@ def data_quality_line(report: dict[str, Any]) -> str:
     return f"{plural(n, 'data-quality issue')} in the register: {DATA_QUALITY_HINT}."
 
 
-def rich_league(rows: list[list[str]]) -> Table:
+def rich_league(rows: list[list[str]], headers: list[str] = LEAGUE_HEADERS,
+                right: set[int] = LEAGUE_RIGHT) -> Table:
     """The league as a rich table with ratings in colour (a terminal, a few hundred rows)."""
     table = Table(box=box.SIMPLE_HEAD)
-    for i, name in enumerate(LEAGUE_HEADERS):
-        table.add_column(name, justify="right" if i in LEAGUE_RIGHT else "left",
-                         overflow="fold", no_wrap=i in LEAGUE_RIGHT)
+    for i, name in enumerate(headers):
+        table.add_column(name, justify="right" if i in right else "left",
+                         overflow="fold", no_wrap=i in right)
     for row in rows:
         cells: list[Any] = list(row)
         cells[4] = Text(row[4], style=RATING_TEXT.get(row[4], ""))
@@ -352,15 +378,27 @@ def rich_league(rows: list[list[str]]) -> Table:
 
 
 def print_league(report: dict[str, Any], console: Console) -> None:
-    """Print the batch league table, worst first, and the data-quality issue count."""
+    """Print the batch result: records of schemes nobody lists first, then the league
+    table worst first, then what many schemes share and the data-quality problems."""
     rows = league_rows(report)
+    headers, right = league_headers(report)
+    first = [clean(line) for line in unlisted_lines(report)]
+    after = [clean(line) for line in (*answers_lines(report), *overclaim_lines(report),
+                                      *common_gap_lines(report))]
+    quality = [clean(line) for line in data_quality_lines(report)]
+    ending = quality + [DATA_QUALITY_HINT[0].upper() + DATA_QUALITY_HINT[1:] + "."] \
+        if quality else [data_quality_line(report)]
     if console.is_terminal and len(rows) <= LEAGUE_RICH_MAX:
+        for line in first:
+            console.print(Text(line, style="bold red"))
         console.print(Text(league_summary(report), style="bold"))
-        console.print(rich_league(rows))
-        console.print(Text(data_quality_line(report)))
+        console.print(rich_league(rows, headers, right))
+        for line in after + ending:
+            console.print(Text(line))
         return
     # straight to the file: rich would measure and wrap each of 20,000 rows
-    console.file.write(f"{league_summary(report)}\n"
-                       f"{plain_table(LEAGUE_HEADERS, rows, LEAGUE_RIGHT, LEAGUE_CAPS)}"
-                       f"{data_quality_line(report)}\n")
+    console.file.write("".join(f"{line}\n" for line in first)
+                       + f"{league_summary(report)}\n"
+                       + plain_table(headers, rows, right, LEAGUE_CAPS)
+                       + "".join(f"{line}\n" for line in after + ending))
     console.file.flush()
