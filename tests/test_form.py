@@ -296,6 +296,14 @@ def test_a_note_without_an_answer_is_not_an_answer_and_says_so(ids: list[str],
     assert findings[ids[0]]["reason"] == "not answered yet"
 
 
+def test_score_reads_a_workbook_beside_the_register(tmp_path: Path) -> None:
+    register = Path(__file__).resolve().parent.parent / "examples" / "register.xlsx"
+    path = make_form(tmp_path, "--set", "scheme_id=S-001", "--set", "scheme_type=unofficial")
+    result = run("score", str(register), "--answers", str(path), "--as-of", "2026-11-22")
+    assert result.exit_code == 0, result.output
+    assert "1 of 1 answers file matched a scheme in the register" in result.output
+
+
 def test_a_workbook_is_not_a_spot_audit_file(tmp_path: Path) -> None:
     path = make_form(tmp_path, *SETS)
     result = run("walk", "--mode", "spot", "--self", str(path), "--answers", str(path))
