@@ -108,9 +108,17 @@ class AnswersFile:
         atomic_write(path, header + dump_yaml(self.to_dict()))
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # a questionnaire workbook from `form`
+
+
 def load_answers(path: str | Path, catalog: Catalog) -> AnswersFile:
-    """Read and validate an answers file against the catalog in use."""
+    """Read and validate an answers file (YAML, or a filled questionnaire workbook)."""
     path = Path(path)
+    if path.suffix.casefold() in WORKBOOK_SUFFIXES:
+        # the workbook module sits above this one (it builds AnswersFiles): import on use
+        from youthscheme_audit.questionnaire import read_workbook
+
+        return read_workbook(path, catalog)
     doc = load_yaml(path)
     p = str(path)
     if not isinstance(doc, YDict) or doc.get("format") != FORMAT:

@@ -299,6 +299,9 @@ def walk(settings: Settings, answers_path: Path | None, scheme_name: str | None,
         mode=Mode(mode), self_path=self_path, registers=registers, sample_seed=sample_seed,
         divergent_first=divergent_first)
     prompter = TerminalPrompter(settings.console())
+    if answers_path is not None and is_workbook(answers_path):
+        answers_path = import_for_walk(catalog, answers_path, mode, prompter)
+        request.answers_path = answers_path
     session = None
     try:
         with hangup_raises():
@@ -340,6 +343,67 @@ def walk(settings: Settings, answers_path: Path | None, scheme_name: str | None,
     print_report(data, console)
     # after some 200 lines of report, the two things to take away, where the eye lands
     console.print(closing_lines(data["schemes"][0], html), soft_wrap=True)
+
+
+def is_workbook(path: Path) -> bool:
+    """True for a questionnaire workbook (read like an answers file, never written to)."""
+    from youthscheme_audit.answers import WORKBOOK_SUFFIXES
+
+    return path.suffix.casefold() in WORKBOOK_SUFFIXES
+
+
+def import_for_walk(catalog: Catalog, workbook: Path, mode: str, prompter: Any) -> Path:
+    """``walk --answers q.xlsx``: import the workbook beside it and walk the YAML file."""
+    if mode != "self":
+        raise AuditError(f"{workbook}: a questionnaire workbook is a self-assessment: give it "
+                         "to --self, and the audit its own --answers file")
+    from youthscheme_audit.pipeline import import_workbook
+
+    target, answers = import_workbook(catalog, workbook)
+    prompter.show(f"Imported {len(answers.answers)} answers from {workbook} into {target}; "
+                  "carrying on with the questions still open.", "ok")
+    return target
+
+
+# --- form ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write (.xlsx).")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+              help="Preset a profile field, e.g. --set scheme_type=unofficial (repeatable).")
+@click.option("--scheme-name", help="The scheme's name (same as --set scheme_name=NAME).")
+@click.option("--assessor", help="Who will fill it in (they can change it in the workbook).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.pass_obj
+@user_errors
+def form(settings: Settings, output: Path, sets: tuple[str, ...], scheme_name: str | None,
+         assessor: str | None, force: bool) -> None:
+    """Write the questionnaire workbook for a lead who does not use a terminal.
+
+    The lead fills it in with Excel or LibreOffice; 'report' reads it back like an
+    answers file, and 'walk --answers FILE.xlsx' carries on from it in the terminal.
+    Controls the preset profile rules out are listed in grey with the reason.
+
+    \b
+    Examples:
+      youthscheme-audit form -o questionnaire.xlsx
+      youthscheme-audit form --scheme-name "Oak Lane Club" --set scheme_type=unofficial \\
+          --set host_type=school -o oak-lane.xlsx
+      youthscheme-audit report oak-lane.xlsx
+    """
+    from youthscheme_audit.interview import parse_presets
+    from youthscheme_audit.questionnaire import write_workbook
+
+    if output.suffix.casefold() != ".xlsx":
+        raise AuditError(f"{output}: the workbook's name must end in .xlsx")
+    if output.exists() and not force:
+        raise AuditError(f"{output}: already exists and may hold answers: choose another name "
+                         "(or --force to replace it)")
+    catalog = settings.catalog()
+    write_workbook(catalog, output, parse_presets(catalog, sets, scheme_name), assessor or "")
+    click.echo(f"wrote {output}", err=True)
 
 
 # --- report and score ---------------------------------------------------------------

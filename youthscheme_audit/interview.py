@@ -335,7 +335,9 @@ class Interview:
             if action == STOP:
                 answered, total = self.progress()
                 return Outcome("stopped", answered, total)
-            i = i - 1 if action == BACK else i + 1
+            i = i - 1 if action == BACK else next(  # the next open control (any, reviewing)
+                (j for j in range(i + 1, len(qs))
+                 if self.review or qs[j].id not in self.answers.answers), len(qs))
         answered, total = self.progress()
         return Outcome("finished", answered, total)
 

@@ -79,6 +79,20 @@ def load_self_assessment(catalog: Catalog, audit: AnswersFile, path: Path) -> An
     return load_answers(own_path, catalog)
 
 
+def import_workbook(catalog: Catalog, workbook: Path) -> tuple[Path, AnswersFile]:
+    """A filled questionnaire saved as the YAML answers file beside it, for a walk to resume.
+
+    Refuses (AnswersError) when that file exists: it may hold answers given since.
+    """
+    target = workbook.with_name(f"{workbook.stem}.answers.yaml")
+    if target.exists():
+        raise AnswersError(f"{target} already exists (imported before?): to carry on, pass it "
+                           f"to --answers; nothing was overwritten", workbook)
+    answers = load_answers(workbook, catalog)
+    answers.save(target)
+    return target, answers
+
+
 def answers_report(
     catalog: Catalog, path: Path, as_of: dt.date | None = None, waivers: Iterable[Waiver] = ()
 ) -> Report:

@@ -250,3 +250,9 @@ def atomic_write(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (see ``atomic_writer``)."""
     with atomic_writer(path) as handle:
         handle.write(text)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` (a workbook, say) to ``path`` atomically (see ``atomic_writer``)."""
+    with atomic_writer(path) as handle:
+        handle.buffer.write(data)  # below the text layer, which is left empty
