@@ -145,12 +145,12 @@ def finding(report: dict[str, Any], scheme_id: str, control_id: str) -> dict[str
 
 
 def test_old_dbs_is_a_gap_without_a_status_check_column(tmp_path: Path) -> None:
-    # VET-03 leaves host-school staff to the school, so the register says who each adult is
-    adults = ("scheme_id,person_id,role,start_date,dbs_level,dbs_issue_date,dbs_update_service\n"
-              "S-001,P-1,PCSO,2018-01-01,Enhanced + barred,02/03/2018,N\n"
-              "S-001,P-2,PCSO,2018-01-01,Enhanced + barred,02/03/2018,Y\n"
-              "S-001,P-3,Volunteer,2024-01-01,Enhanced + barred,2024-01-01,N\n"
-              "S-002,P-4,Sergeant,2019-01-01,Enhanced + barred,2019-01-01,no\n")
+    # no role column either: host-school staff are left out only when known to be such
+    adults = ("scheme_id,person_id,start_date,dbs_level,dbs_issue_date,dbs_update_service\n"
+              "S-001,P-1,2018-01-01,Enhanced + barred,02/03/2018,N\n"
+              "S-001,P-2,2018-01-01,Enhanced + barred,02/03/2018,Y\n"
+              "S-001,P-3,2024-01-01,Enhanced + barred,2024-01-01,N\n"
+              "S-002,P-4,2019-01-01,Enhanced + barred,2019-01-01,no\n")
     report = run_json("score", *write(tmp_path, adults=adults))
     gap = finding(report, "S-001", "VET-03")
     assert gap["status"] == "gap"

@@ -300,7 +300,8 @@ def parse_int(raw: Any) -> Any:
 # --- vocabularies ----------------------------------------------------------------------
 
 # vocabularies whose free text may name a value among other words ("PCSO Smith")
-CONTAINS_WORD = frozenset({"scheme_type", "host_type", "arranged_by", "activity_kind"})
+CONTAINS_WORD = frozenset({"scheme_type", "host_type", "arranged_by", "activity_kind",
+                           "role"})
 
 
 def _exact_table(vocab: str) -> dict[str, str]:

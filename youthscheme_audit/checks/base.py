@@ -15,6 +15,8 @@ The evidence rules are the same for every kind, and live here (product.md,
   (``MISSING``) leaves the row unverified (``no_record`` decides which);
 * ``where:`` puts rows in or out of scope; a row whose filter value is unknown is never
   silently dropped: it counts if it passes the rule anyway, and is unverified otherwise;
+  ``unless:`` takes out only rows *known* to be excluded ("every adult but host-school
+  staff"), so a blank or missing value keeps the row in scope;
 * a missing column matters only to the rows that need it: it reads as ``MISSING`` in
   every row, so the rows the other columns decide are still decided;
 * ``verdict`` turns one scheme's row counts into its status: met only when rows were
@@ -63,6 +65,8 @@ class Param:
 # parameters every kind takes
 COMMON_PARAMS = {
     "where": Param("filter", required=False, doc="only rows matching this"),
+    "unless": Param("filter", required=False,
+                    doc="not rows known to match this (an unknown value stays in)"),
     "failures_only": Param("flag", required=False,
                            doc="the rows can show a breach, never that the rule is kept"),
 }
@@ -121,9 +125,16 @@ class RowFilter:
             combined = codes if combined is None else list(map(min, combined, codes))
         return combined if combined is not None else [IN] * table.nrows
 
-    def split(self, table: Table) -> tuple[list[int], set[int]]:
+    def excluded(self, table: Table) -> list[int]:
+        """As an ``unless:``: OUT where every named column holds a listed value, else IN
+        (an unknown value never excludes a row)."""
+        return [OUT if code == IN else IN for code in self.scopes(table)]
+
+    def split(self, table: Table, unless: RowFilter | None = None) -> tuple[list[int], set[int]]:
         """The rows in scope (sorted), and those of them whose scope is unsure."""
         codes = self.scopes(table)
+        if unless is not None and unless.spec:
+            codes = list(map(min, codes, unless.excluded(table)))
         if OUT not in codes and MAYBE not in codes:
             return list(range(table.nrows)), set()
         return [i for i, c in enumerate(codes) if c], set(positions(codes, MAYBE))
@@ -200,6 +211,7 @@ class Check:
         self.table = table
         self.params = params
         self.where = RowFilter(params.get("where"), table)
+        self.unless = RowFilter(params.get("unless"), table)
         self.failures_only = bool(params.get("failures_only"))
 
     @classmethod
@@ -209,7 +221,7 @@ class Check:
 
     def columns(self) -> set[str]:
         """Every column this check reads."""
-        cols: set[str] = set(self.where.spec)
+        cols: set[str] = set(self.where.spec) | set(self.unless.spec)
         for name, spec in self.parameters().items():
             value = self.params.get(name)
             if value is None:
@@ -235,7 +247,8 @@ class Check:
 
     def evaluate(self, table: Table, ctx: Context) -> Outcome:
         """Classify every row of ``table`` in scope (see the module docstring)."""
-        rows, unsure = self.where.split(table) if self.where.spec else (None, set())
+        scoped = self.where.spec or self.unless.spec
+        rows, unsure = self.where.split(table, self.unless) if scoped else (None, set())
         columns: list[Sequence[Any]] = [values_of(table, c) for c in self.inputs()]
         if rows is not None:
             columns = [[col[i] for i in rows] for col in columns]
@@ -269,8 +282,12 @@ class Check:
             return Status.UNVERIFIED, (f"{tally.unknown} of {plural(tally.considered, table)} "
                                        f"cannot be checked: {rule}")
         if not tally.considered:
-            return Status.NOT_APPLICABLE, (f"the register shows no {table} rows where "
-                                           f"{self.where.describe()}, so this does not arise")
+            scope = " and".join(part for part in (
+                f" where {self.where.describe()}" if self.where.spec else "",
+                f" other than those where {self.unless.describe()}" if self.unless.spec else "")
+                if part)
+            return Status.NOT_APPLICABLE, (f"the register shows no {table} rows{scope}, so "
+                                           "this does not arise")
         examined = plural(tally.considered, table)
         if self.failures_only:
             return Status.UNVERIFIED, (
@@ -305,8 +322,10 @@ class Check:
     # helpers shared by the kinds -------------------------------------------------
 
     def suffix(self) -> str:
-        """`` (rows where ...)`` when the check is filtered."""
-        return f" (rows where {self.where.describe()})" if self.where.spec else ""
+        """`` (rows where ..., except ...)`` when the check is filtered."""
+        parts = ([f"rows where {self.where.describe()}"] if self.where.spec else []) + (
+            [f"except where {self.unless.describe()}"] if self.unless.spec else [])
+        return f" ({', '.join(parts)})" if parts else ""
 
 
 def validate_value(table: str, column: str, value: Any) -> str | None:
