@@ -113,7 +113,7 @@ def test_controls_the_profile_rules_out_are_skipped_with_reasons(catalog: Catalo
     assert len(ids) + len(saved.skipped) == len(catalog.controls)
     offsite = [c.id for c in catalog.ordered() if "unofficial" in c.applies_to
                and any(w.field == "offsite_activities" for w in c.when)]
-    assert offsite and all("offsite_activities" in saved.skipped[c] for c in offsite)
+    assert offsite and all("off-site activities is yes" in saved.skipped[c] for c in offsite)
     assert not any(f"{cid} ·" in prompter.text for cid in saved.skipped)
 
 

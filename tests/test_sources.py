@@ -248,7 +248,7 @@ def test_catalogue_export_has_every_control_in_full_and_matches_the_schema() -> 
         "text": "IOPC learning case: Unofficial cadet scheme (IOPC), Overview of incident; "
                 "Questions to consider, question 2"}
     assert exported["SUP-04"]["when"] == [
-        {"field": "host_type", "text": "host_type is school", "values": ["school"]}]
+        {"field": "host_type", "text": "host setting is school", "values": ["school"]}]
     assert data["sources"][GMP]["url"] == "https://policeconduct.gov.uk/node/4009"
     assert data["parameters"]["conditions_check_months"]["value"] == 3
     assert data["retired"]["SOC-05"]["replaced_by"] == ["SOC-10", "SOC-11", "SOC-12"]

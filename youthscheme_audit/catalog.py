@@ -93,6 +93,7 @@ class Condition:
     values: tuple[Any, ...] = ()  # any of these, or
     minimum: int | None = None  # a number range
     maximum: int | None = None
+    label: str = ""  # the field in words, for reasons a person reads
 
     def holds(self, profile: dict[str, Any]) -> bool | None:
         """True or False, or None when the profile does not say."""
@@ -108,15 +109,16 @@ class Condition:
         return low and high
 
     def describe(self) -> str:
-        """The condition in words."""
+        """The condition in words, e.g. ``off-site activities is yes``."""
+        name = self.label or self.field
         if self.values:
             words = " or ".join(shown(v) for v in self.values)
-            return f"{self.field} is {words}"
+            return f"{name} is {words}"
         if self.minimum is not None and self.maximum is not None:
-            return f"{self.field} is between {self.minimum} and {self.maximum}"
+            return f"{name} is between {self.minimum} and {self.maximum}"
         if self.minimum is not None:
-            return f"{self.field} is at least {self.minimum}"
-        return f"{self.field} is at most {self.maximum}"
+            return f"{name} is at least {self.minimum}"
+        return f"{name} is at most {self.maximum}"
 
 
 @dataclass(frozen=True)
@@ -679,14 +681,15 @@ class _Builder(_Collector):
                 if pfield.type != "int":
                     self.add(p, line, cid, f"'{name}' is not a number field")
                     continue
-                out.append(Condition(name, minimum=value.get("min"), maximum=value.get("max")))
+                out.append(Condition(name, minimum=value.get("min"), maximum=value.get("max"),
+                                     label=pfield.label))
                 continue
             values = tuple(value) if isinstance(value, list) else (value,)
             for v in values:
                 problem = literal_problem(pfield.type, v, pfield.choices)
                 if problem:
                     self.add(p, line, cid, f"condition on '{name}': {problem}")
-            out.append(Condition(name, values=values))
+            out.append(Condition(name, values=values, label=pfield.label))
         return tuple(out)
 
     def _register(self, p: str, node: YDict, cid: str) -> tuple[Check, ...]:
