@@ -466,3 +466,15 @@ def test_piped_not_applicable_without_a_reason_is_an_error(catalog: Catalog,
     walk, _ = new_walk(catalog, tmp_path / "a.yaml", ["d"] * n + ["a"], interactive=False)
     with pytest.raises(AuditError, match=f"{cid}: not applicable needs a reason"):
         walk.run()
+
+
+def test_an_owner_survives_a_changed_answer(catalog: Catalog, tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    first = applicable(catalog)[0]
+    answers = AnswersFile(profile=dict(PROFILE), assessor="Sam", answers={
+        first: AnswerRecord(Answer.NO, "none yet", owner="Insp Lee")})
+    walk, _ = new_walk(catalog, path, ["", "", "", "", "", "", "", "", "", "p", "", "s"],
+                       review=True, answers=answers)
+    walk.run()
+    saved = load_answers(path, catalog).answers[first]
+    assert (saved.answer, saved.owner) == (Answer.PARTIAL, "Insp Lee")

@@ -441,7 +441,7 @@ class Interview:
         same = current is not None and current.answer is answer
         note = current.note if same and current else ""
         evidence = current.evidence if same and current else ""
-        owner = current.owner if same and current else ""
+        owner = current.owner if current else ""  # who acts stays when the answer changes
         needs_reason = answer is Answer.NA and control.severity in EVIDENCE_ASKED
         if not self.p.interactive:
             if answer is Answer.YES:
