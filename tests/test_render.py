@@ -199,7 +199,10 @@ def test_html_is_self_contained(reports: dict[str, Any]) -> None:
     for report in reports.values():
         html = renderer(Format.HTML)(report)
         assert "<link" not in html and "<script" not in html and "@import" not in html
-        assert not re.search(r'\b(src|href)="(?!#)', html), "only in-page links"
+        assert not re.search(r'\bsrc="', html), "nothing is loaded from anywhere"
+        outside = re.findall(r'<(\w+)[^>]*\bhref="(?!#)([^"]*)"', html)
+        assert all(tag == "a" and url.startswith(("https://", "http://"))
+                   for tag, url in outside), "only links to public sources leave the page"
         assert "@media print" in html
 
 

@@ -68,7 +68,8 @@ def base_finding(control: Control, status: Status, reason: str, *, source: str,
         control_id=control.id, title=control.title, area=control.area,
         area_title=control.area_title, severity=control.severity, status=status,
         reason=reason, question=control.question, remediation=control.remediation,
-        sources=control.sources, source=source, evidence_needed=control.evidence, **extra,
+        sources=control.sources, source_urls=tuple(c.source.url for c in control.citations),
+        source=source, evidence_needed=control.evidence, **extra,
     )
 
 

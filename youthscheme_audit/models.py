@@ -191,6 +191,7 @@ class Finding:
     note: str = ""
     answered_at: str = ""
     waiver: Waiver | None = None
+    source_urls: tuple[str, ...] = ()  # beside sources: the public address, or ""
     source: str = ""  # what decided it: register, self-assessment, audit or profile
     claimed: bool = False  # met on a "yes" with no evidence reference: claimed, not shown
     answered: bool = False  # an assessor (or auditor) gave an answer for this control

@@ -140,6 +140,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "citations": [c.as_dict() for c in f.citations],
         "remediation": f.remediation,
         "sources": list(f.sources),
+        "source_urls": list(f.source_urls),
         "note": f.note,
         "answered_at": f.answered_at,
         "waiver": f.waiver.as_dict() if f.waiver else None,

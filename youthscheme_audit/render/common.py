@@ -118,15 +118,20 @@ def owner_text(action: dict[str, Any]) -> str:
     return action["owner"] or "to be named"
 
 
-def sources_index(scheme: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """Every source the scheme's applicable controls cite, with the controls citing it."""
+def sources_index(scheme: dict[str, Any]) -> list[tuple[str, list[str], str]]:
+    """Every source the scheme's applicable controls cite, with the controls citing it and
+    its public address ("" when it has none)."""
     cited: dict[str, list[str]] = {}
+    urls: dict[str, str] = {}
     for f in scheme["findings"]:
         if f["status"] == "not_applicable" and f["source"] == "profile":
             continue
-        for src in f["sources"]:
+        links = f.get("source_urls") or [""] * len(f["sources"])
+        for src, url in zip(f["sources"], links, strict=True):
             cited.setdefault(src, []).append(f["control_id"])
-    return sorted(cited.items(), key=lambda item: item[0].casefold())
+            urls[src] = urls.get(src) or url
+    return sorted(((src, ids, urls[src]) for src, ids in cited.items()),
+                  key=lambda item: item[0].casefold())
 
 
 def audit_line(scheme: dict[str, Any]) -> str:

@@ -335,8 +335,9 @@ def sources_section(scheme: dict[str, Any]) -> Iterator[RenderableType]:
         return
     yield Text(f"Sources ({len(index)})", style="bold underline")
     rows = LabelRows(indent=1)
-    for src, ids in index:
-        rows.add("·", f"{clean(src)}: {clean(', '.join(ids))}")
+    for src, ids, url in index:
+        link = f" <{clean(url)}>" if url else ""
+        rows.add("·", f"{clean(src)}{link}: {clean(', '.join(ids))}")
     yield rows
     yield Text("")
 
