@@ -83,8 +83,9 @@ def test_the_league_shows_both_sources_and_overclaims() -> None:
 
 def test_a_scheme_nobody_lists_is_named_first_everywhere(tmp_path: Path) -> None:
     terminal = run("score", REGISTER, *AS_OF).stdout.splitlines()
-    assert terminal[0].startswith("Records for 1 scheme the schemes table does not list")
-    assert "S-009: 1 adults row (P-901 (row 16))" in terminal[1]
+    assert terminal[0] == terminal[-1] == "OFFICIAL-SENSITIVE"  # the protective marking
+    assert terminal[1].startswith("Records for 1 scheme the schemes table does not list")
+    assert "S-009: 1 adults row (P-901 (row 16))" in terminal[2]
     data = json.loads(run("score", REGISTER, *AS_OF, "--format", "json").stdout)
     keys = list(data)
     assert keys.index("unlisted_schemes") < keys.index("schemes")

@@ -417,11 +417,12 @@ def test_league_off_a_terminal_is_plain_text_worst_first(reports: dict[str, Any]
     print_league(reports["batch"], Console(file=buffer, width=80))
     lines = buffer.getvalue().splitlines()
     assert "\x1b" not in buffer.getvalue()
-    ranked = [line.split()[1] for line in lines[3:7]]
+    ranked = [line.split()[1] for line in lines[4:8]]  # after the marking and the header
     assert ranked == ["S-001", "S-003", "s-001", "S-002"]  # red, amber (no score), green 93.8, 100
     quality = lines.index(next(line for line in lines if line.startswith("2 data-quality")))
     assert lines[quality + 1].startswith("  adults dbs_issue_date: not a date (1: row 14 S-001")
-    assert lines[-1].startswith("Use --format csv, json or html")
+    assert lines[-2].startswith("Use --format csv, json or html")
+    assert lines[-1] == lines[0] == reports["batch"].get("marking", "")
 
 
 def test_huge_league_is_plain_even_on_a_terminal(reports: dict[str, Any]) -> None:
@@ -433,7 +434,7 @@ def test_huge_league_is_plain_even_on_a_terminal(reports: dict[str, Any]) -> Non
     assert "\x1b[" not in buffer.getvalue()
     lines = buffer.getvalue().splitlines()
     ranked = [line for line in lines if re.match(r"\s*\d+  +[Ss]-", line)]  # per scheme
-    assert len(ranked) == len(schemes) and lines[0].startswith("League table")
+    assert len(ranked) == len(schemes) and lines[1].startswith("League table")
 
 
 # --- per-scheme files -------------------------------------------------------------------------

@@ -418,7 +418,7 @@ def print_report(report: dict[str, Any], console: Console) -> None:
         console.print(Text(f"{KIND_TITLE.get(report['kind'], report['kind'])} report · as of "
                            f"{clean(report['as_of'])}", style="bold"))
         console.print()
-        print_league(report, console)
+        print_league(report, console, marked=False)  # the report is marked already
         console.print()
     for scheme in report["schemes"]:
         # one print per scheme: each print call costs as much as a small table
@@ -511,7 +511,7 @@ def rich_league(rows: list[list[str]], headers: list[str] = LEAGUE_HEADERS,
     return table
 
 
-def print_league(report: dict[str, Any], console: Console) -> None:
+def print_league(report: dict[str, Any], console: Console, marked: bool = True) -> None:
     """Print the batch result: records of schemes nobody lists first, then the league
     table worst first, then what many schemes share and the data-quality problems."""
     rows = league_rows(report)
@@ -522,17 +522,23 @@ def print_league(report: dict[str, Any], console: Console) -> None:
     quality = [clean(line) for line in data_quality_lines(report)]
     ending = quality + [DATA_QUALITY_HINT[0].upper() + DATA_QUALITY_HINT[1:] + "."] \
         if quality else [data_quality_line(report)]
+    marking = clean(report.get("marking") or "") if marked else ""
     if console.is_terminal and len(rows) <= LEAGUE_RICH_MAX:
+        if marked:
+            console.print(marking_line(report))
         for line in first:
             console.print(Text(line, style="bold red"))
         console.print(Text(league_summary(report), style="bold"))
         console.print(rich_league(rows, headers, right))
         for line in after + ending:
             console.print(Text(line))
+        if marked:
+            console.print(marking_line(report))
         return
     # straight to the file: rich would measure and wrap each of 20,000 rows
-    console.file.write("".join(f"{line}\n" for line in first)
+    top = [marking] if marked else []
+    console.file.write("".join(f"{line}\n" for line in top + first)
                        + f"{league_summary(report)}\n"
                        + plain_table(headers, rows, right, LEAGUE_CAPS)
-                       + "".join(f"{line}\n" for line in after + ending))
+                       + "".join(f"{line}\n" for line in after + ending + top))
     console.file.flush()
