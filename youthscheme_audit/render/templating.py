@@ -14,8 +14,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from youthscheme_audit.render.barchart import area_chart
-from youthscheme_audit.render.charts import area_bars_svg
+from youthscheme_audit.render.charts import area_bars_svg, area_chart
 from youthscheme_audit.render.common import (
     ACTION_LABELS,
     SEVERITIES,
