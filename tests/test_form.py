@@ -8,6 +8,7 @@ sorted, a blank row inserted, answers typed loosely.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -302,6 +303,12 @@ def test_score_reads_a_workbook_beside_the_register(tmp_path: Path) -> None:
     result = run("score", str(register), "--answers", str(path), "--as-of", "2026-11-22")
     assert result.exit_code == 0, result.output
     assert "1 of 1 answers file matched a scheme in the register" in result.output
+    (tmp_path / "~$q.xlsx").write_bytes(b"Excel's lock file")  # a folder of them, as shared
+    shutil.copy(Path(__file__).resolve().parent.parent / "examples" / "self-assessments"
+                / "eastfield-vpc.yaml", tmp_path / "eastfield.yaml")
+    folder = run("score", str(register), "--answers", str(tmp_path), "--as-of", "2026-11-22")
+    assert folder.exit_code == 0, folder.output
+    assert "2 of 2 answers files matched a scheme in the register" in folder.output
 
 
 def test_a_workbook_is_not_a_spot_audit_file(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from youthscheme_audit.answers import AnswersFile, load_answers, slug
+from youthscheme_audit.answers import WORKBOOK_SUFFIXES, AnswersFile, load_answers, slug
 from youthscheme_audit.catalog import Catalog
 from youthscheme_audit.engine import (
     RegisterEvaluator,
@@ -109,7 +109,8 @@ def answers_report(
     return build_report(kind, catalog, [result], when, [str(path)], meta=meta)
 
 
-ANSWER_SUFFIXES = (".yaml", ".yml")  # what a folder given to --answers is searched for
+# what a folder given to --answers is searched for: answers files and filled workbooks
+ANSWER_SUFFIXES = (".yaml", ".yml", *WORKBOOK_SUFFIXES)
 Answers = tuple[Path, AnswersFile]
 
 
@@ -118,8 +119,9 @@ def load_self_assessments(catalog: Catalog, paths: Iterable[Path]) -> list[Answe
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(f for f in path.iterdir()
-                            if f.suffix.lower() in ANSWER_SUFFIXES and f.is_file())
+            files += sorted(f for f in path.iterdir()  # not Excel's ~$ lock files
+                            if f.suffix.lower() in ANSWER_SUFFIXES and f.is_file()
+                            and not f.name.startswith(("~$", ".")))
         elif path.exists():
             files.append(path)
         else:
