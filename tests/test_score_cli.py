@@ -88,7 +88,12 @@ def comparable(data: dict[str, Any]) -> Any:
 
 
 def test_csv_twin_gives_the_same_findings(csv_twin: list[Path]) -> None:
-    assert comparable(score_json(*csv_twin)) == comparable(score_json(REGISTER))
+    from_csv = score_json(*csv_twin)
+    # the CSV twin writes adults.csv in Windows-1252, as old exports do, and says so
+    encoding = [i for i in from_csv["data_quality"] if "Windows-1252" in i["problem"]]
+    assert [(i["table"], i["row"]) for i in encoding] == [("adults", 0)]
+    from_csv["data_quality"].remove(encoding[0])
+    assert comparable(from_csv) == comparable(score_json(REGISTER))
 
 
 def test_names_only_with_show_names() -> None:
