@@ -229,4 +229,5 @@ def test_lint_checks_literals_against_vocabularies(tmp_path: Path) -> None:
     assert code == 1
     assert "condition on 'host_type': 'castle' is not one of school, community" in out
     assert "condition on 'offsite_activities': 'maybe' must be true or false" in out
-    assert "'where': kind: 'picnic' is not one of session, offsite, residential" in out
+    assert ("'where': kind: 'picnic' is not a value this column can hold (not one of session, "
+            "offsite, residential") in out
