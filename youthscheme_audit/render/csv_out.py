@@ -2,7 +2,8 @@
 
 A cell that a spreadsheet would read as a formula (starting with = + - @, a tab or a
 carriage return) gets a leading apostrophe, so a register value like
-``=HYPERLINK(...)`` shows as text instead of running. Data-quality issues are not
+``=HYPERLINK(...)`` shows as text instead of running; control characters (ESC, BEL)
+are shown as escapes like ``\\x1b``. Data-quality issues are not
 mixed in: they are in the json and html reports.
 """
 
@@ -13,14 +14,16 @@ from collections.abc import Iterator
 from io import StringIO
 from typing import Any, TextIO
 
+from youthscheme_audit.render.common import inert
+
 COLUMNS = ("scheme_id", "scheme_name", "rating", "score", "control_id", "title", "area",
            "severity", "status", "reason", "evidence", "remediation", "sources")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> str:
-    """The value as text a spreadsheet will not evaluate."""
-    text = "" if value is None else str(value)
+    """The value as text a spreadsheet will not evaluate, control characters escaped."""
+    text = "" if value is None else inert(str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
