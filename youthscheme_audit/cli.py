@@ -407,7 +407,8 @@ def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
     if target is not None and as_dir:
         from youthscheme_audit.render.per_scheme import write_per_scheme
 
-        index = write_per_scheme(report_dict(result), target, fmt)
+        index = write_per_scheme(report_dict(result), target, fmt,
+                                 say=lambda line: click.echo(f"note: {line}", err=True))
         click.echo(f"wrote {len(result.schemes)} scheme reports and {index}", err=True)
     else:
         data = report_dict(result, detail=not league_only, lazy=fmt in ("json", "csv"))
