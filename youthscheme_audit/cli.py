@@ -279,6 +279,9 @@ def walk(settings: Settings, answers_path: Path | None, scheme_name: str | None,
         sys.exit(130)
     except Hangup:
         sys.exit(129)  # the terminal is gone; every answer given is already saved
+    finally:
+        if session is not None:
+            session.answers.release()  # the answers file's lock: another walk may open it
     if not outcome.finished:
         why = "Input ended" if outcome.status == "input_ended" else "Stopped"
         prompter.show()
@@ -293,9 +296,16 @@ def walk(settings: Settings, answers_path: Path | None, scheme_name: str | None,
     data = report_dict(answers_report(catalog, session.path, day(as_of)))
     prompter.show()
     print_report(data, settings.console())
-    html = session.path.with_suffix(".html")
+    html = html_report_path(session.path)
     atomic_write(html, renderer(Format.HTML)(data))
     prompter.show(f"HTML report: {html}", "ok")
+
+
+def html_report_path(answers: Path) -> Path:
+    """Where a finished walk writes its HTML report: beside the answers, never onto them
+    (``walk --answers r.html`` must not replace its own answers with the report)."""
+    html = answers.with_suffix(".html")
+    return html if html != answers else answers.with_name(f"{answers.stem}.report.html")
 
 
 # --- report and score ---------------------------------------------------------------
