@@ -500,7 +500,8 @@ def print_or_write(settings: Settings, draw: Callable[[Any], None], output: Path
               help="YAML mapping of other header names to canonical columns.")
 @click.option("--format", "fmt", type=click.Choice(["terminal", "csv", "markdown"]),
               default="terminal", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+# a plain Path: a directory is refused by the writer in one line, not click's usage dump
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--show-names", is_flag=True, help="Name adults (default: person_id only).")
 @as_of_option
@@ -553,7 +554,7 @@ def sample(settings: Settings, register: tuple[Path, ...], scheme_id: str, size:
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal",
               show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--fail-on-regression", is_flag=True,
               help="Exit 1 if any scheme has a new gap or a control that got worse.")

@@ -177,11 +177,11 @@ class CsvRecords:
     The C reader splits a chunk of records; when the chunk took one physical line per
     record (nearly always) they are used as they are. Otherwise (a quoted value ran
     over a line break, a cell hit ``MAX_CELL``, the last line left a quote open) the
-    chunk's lines are read again a record at a time. A record whose quoted value
-    swallowed lines that look like rows is an unclosed quote: its first line is read
-    again without the quote and the lines after it are read again as rows, with a note
-    naming the line, so no row is lost without a word. A quoted value that really holds
-    a line break (an address) is kept as one cell.
+    chunk's lines are read again a record at a time. A record spanning lines that does
+    not look like one cell holding a line break (see ``_runaway``) is an unclosed quote:
+    its first line is read again without the quote and the lines after it are read
+    again as rows, with a note naming the line, so no row is lost without a word. A
+    quoted value that really holds a line break (an address) is kept as one cell.
     """
 
     def __init__(self, handle: TextIO, path: Path, delimiter: str, width: int,
@@ -258,11 +258,21 @@ class CsvRecords:
         return row
 
     def _runaway(self, record: list[str], taken: list[str]) -> bool:
-        """Whether a record's quoted value ran on past its row (see the class docstring)."""
+        """Whether a record's quoted value ran on past its row, swallowing what follows.
+
+        A quoted value that really holds a line break parses strictly (its closing quote
+        is followed by a delimiter), the record has as many cells as the file's rows (as
+        Excel writes them) and no line inside the value looks like a row of its own.
+        """
         if len(taken) == 1:  # only the file's last line can leave a quote open
             return (taken[0].count('"') % 2 == 1 and 0 < len(record) < self.width
                     and self.delimiter in record[-1])
-        if len(record) > self.width:
+        if len(record) != self.width:
+            return True
+        try:
+            with _field_limit(sum(map(len, taken)) + 1):
+                list(csv.reader(taken, delimiter=self.delimiter, strict=True))
+        except csv.Error:  # a "closing" quote with text after it: it opened something else
             return True
         least = max(1, self.width - 1)
         return any(part.count(self.delimiter) >= least

@@ -217,8 +217,10 @@ def parse_yaml(text: str, path: str | Path = "<string>") -> Any:
         raise YamlError(f"invalid YAML: {problem}", path, line) from None
     except yaml.reader.ReaderError as exc:  # a control character: no mark, a position
         line = text.count("\n", 0, exc.position) + 1
-        raise YamlError(f"invalid YAML: control character {ord(exc.character):#06x} is not "
-                        "allowed (only tab and line breaks)", path, line) from None
+        char = exc.character  # the C parser gives its code, the Python one the character
+        code = char if isinstance(char, int) else ord(char)
+        raise YamlError(f"invalid YAML: control character {code:#06x} is not allowed (only "
+                        "tab and line breaks)", path, line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", path) from None
 
