@@ -203,7 +203,8 @@ def lint(settings: Settings, paths: tuple[Path, ...], waivers: Path | None) -> N
 
 
 @main.command()
-@click.option("--answers", "answers_path", type=click.Path(dir_okay=False, path_type=Path),
+# plain paths: a directory is refused by the reader in one line, not click's usage dump
+@click.option("--answers", "answers_path", type=click.Path(path_type=Path),
               help="Answers file to write or resume (default: ./<scheme name>.answers.yaml; "
                    "spot audits: <self>.audit.yaml).")
 @click.option("--scheme-name", help="The scheme's name (same as --set scheme_name=NAME).")
@@ -214,7 +215,7 @@ def lint(settings: Settings, paths: tuple[Path, ...], waivers: Path | None) -> N
               help="Go through answered controls again; Enter keeps an answer.")
 @click.option("--mode", type=click.Choice(["self", "spot"]), default="self", show_default=True,
               help="self: a scheme assesses itself; spot: an auditor checks a self-assessment.")
-@click.option("--self", "self_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--self", "self_path", type=click.Path(path_type=Path),
               help="Spot audits: the scheme's own answers file.")
 @click.option("--register", "registers", multiple=True, type=click.Path(path_type=Path),
               help="Spot audits: register export to show evidence from (repeatable).")

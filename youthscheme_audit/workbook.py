@@ -37,6 +37,7 @@ _ROW_ELEMENT = re.compile(rb'<row r="([0-9]+)"[^>]*>(?=<c)')  # a row holding ce
 _LETTERS = re.compile(rb' r="([A-Z]+)[0-9]')
 _ODD_CELL = re.compile(rb"<c(?![^ >/]| r=\")")  # a cell that does not start with its r="..."
 _ANY_REF = re.compile(rb'\sr="([A-Z]+)([0-9]+)"')
+_ANY_ROW = re.compile(rb'<row\b[^>]*?\sr="([0-9]+)"')
 _CELL = re.compile(rb"<c[\s>/]")
 _ERROR_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _ROW_DIGITS = len(str(MAX_ROWS))  # a row number longer than this is beyond Excel's grid
@@ -173,14 +174,16 @@ def _block(data: bytes, extent: Extent) -> None:
 
 def _odd_block(data: bytes, extent: Extent) -> None:
     """The reach of a block whose cells may lack ``r="..."`` (calamine then counts on from
-    the previous one): explicit references plus the cells and rows counted, a bound."""
+    the previous cell, in the row its <row r="N"> names): a bound from the references,
+    row numbers and cells counted."""
     rows = data.count(b"<row")  # rows without r="" count on from the one before
     for segment in data.split(b"</row>"):
         refs = _ANY_REF.findall(segment)
         explicit = max((MAX_COLUMNS + 1 if len(c) > 3 else column_number(c) for c, _ in refs),
                        default=0)
         cells = len(_CELL.findall(segment))
-        top = max((_row(r) for _, r in refs), default=0)
+        top = max([_row(r) for _, r in refs] + [_row(r) for r in _ANY_ROW.findall(segment)],
+                  default=0)
         extent.grow(max(top, extent.rows) + rows, explicit + cells)
 
 

@@ -162,7 +162,7 @@ def swap_in(new: Path, target: Path, existed: bool) -> None:
         os.rename(target, old)
     try:
         os.rename(new, target)
-    except OSError:
+    except BaseException:
         if existed:  # put the old set back rather than leave no folder at all
             os.rename(old, target)
         raise
