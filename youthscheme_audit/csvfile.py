@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
@@ -104,6 +105,15 @@ def _decoding(path: Path) -> Decoding:
                     f"(first non-UTF-8 byte on line {first}); save it as CSV UTF-8")
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def _shape(text: str) -> str:
+    """What an id looks like, not what it says: ``S-014`` and ``S-3`` are both ``A-9``."""
+    return _DIGITS.sub("9", _LETTERS.sub("A", text.strip()))
+
+
 def sniff(sample: str) -> tuple[str, int]:
     """(delimiter, width): comma, semicolon or tab, whichever splits the sample's lines most
     consistently, and the number of cells most of those lines have."""
@@ -122,6 +132,28 @@ def sniff(sample: str) -> tuple[str, int]:
 def sniff_delimiter(sample: str) -> str:
     """Comma, semicolon or tab: whichever splits the sample's lines most consistently."""
     return sniff(sample)[0]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a CSV file's rows look, from its first lines: the delimiter, the cells a row has,
+    and the shape of the ids in its first column (None when fewer than two rows agree)."""
+
+    delimiter: str
+    width: int
+    id_shape: str | None = None
+
+
+def layout(sample: str) -> Layout:
+    """The layout of a CSV file from a sample of its start."""
+    delimiter, width = sniff(sample)
+    lines = sample.splitlines()[:HEADER_SEARCH_ROWS]
+    # each line's first cell as written (not as csv reads it: a quote left open would hide
+    # the very rows whose shape is wanted)
+    heads = (line.partition(delimiter)[0] for line in lines if delimiter in line)
+    shapes = Counter(_shape(head) for head in heads if head.strip())
+    shape, count = shapes.most_common(1)[0] if shapes else (None, 0)
+    return Layout(delimiter, width, shape if count >= 2 else None)
 
 
 @dataclass(frozen=True)
@@ -184,10 +216,9 @@ class CsvRecords:
     quoted value that really holds a line break (an address) is kept as one cell.
     """
 
-    def __init__(self, handle: TextIO, path: Path, delimiter: str, width: int,
-                 notes: list[CellNote]) -> None:
-        self.handle, self.path, self.delimiter = handle, path, delimiter
-        self.width, self.notes = width, notes
+    def __init__(self, handle: TextIO, path: Path, shape: Layout, notes: list[CellNote]) -> None:
+        self.handle, self.path, self.layout, self.notes = handle, path, shape, notes
+        self.delimiter, self.width = shape.delimiter, shape.width
         self.line = 0  # physical lines behind the records handed out so far
         self.record = 0  # records handed out so far
 
@@ -274,10 +305,18 @@ class CsvRecords:
                 list(csv.reader(taken, delimiter=self.delimiter, strict=True))
         except csv.Error:  # a "closing" quote with text after it: it opened something else
             return True
-        least = max(1, self.width - 1)
-        return any(part.count(self.delimiter) >= least
+        return any(self._row_like(part)
                    for cell in record if "\n" in cell or "\r" in cell
                    for part in cell.splitlines()[1:])
+
+    def _row_like(self, line: str) -> bool:
+        """Whether a line inside a quoted value looks like a row of this file: it starts with
+        a cell shaped like the file's ids (``S-014,`` in a file of ``S-003`` rows), or, when
+        the ids have no clear shape, it has as many delimiters as a row."""
+        if self.layout.id_shape is None:
+            return line.count(self.delimiter) >= max(1, self.width - 1)
+        head, found, _ = line.partition(self.delimiter)
+        return bool(found) and _shape(head) == self.layout.id_shape
 
     def _split_line(self, text: str) -> list[str]:
         """One physical line split by the csv module alone (quotes it opens end with it)."""
@@ -319,9 +358,9 @@ def csv_rows(path: Path, notes: list[CellNote] | None = None) -> Iterator[Iterat
     csv.field_size_limit(MAX_CELL)
     with open_regular(path, RegisterError, "CSV file") as raw, io.TextIOWrapper(
             raw, encoding=decoding.encoding, errors="replace", newline="") as handle:
-        delimiter, width = sniff(handle.read(1 << 16))  # bad bytes are reported below
+        shape = layout(handle.read(1 << 16))  # bad bytes are reported below
     with open_regular(path, RegisterError, "CSV file") as raw, io.TextIOWrapper(
             raw, encoding=decoding.encoding, errors=decoding.errors, newline="") as handle:
-        yield iter(CsvRecords(handle, path, delimiter, width, notes))
+        yield iter(CsvRecords(handle, path, shape, notes))
 
 
