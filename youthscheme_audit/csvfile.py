@@ -15,10 +15,10 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice, tee
+from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
@@ -68,6 +68,25 @@ def _scan_lines(block: bytes, first_line: int, path: Path) -> tuple[int, int | N
     return bad, first, multibyte
 
 
+def _is_utf8(path: Path) -> bool:
+    """Whether the whole file is UTF-8 (one pass in C); NUL bytes are refused."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open_regular(path, RegisterError, "CSV file") as handle:
+        try:
+            while block := handle.read(1 << 20):
+                if b"\x00" in block:  # UTF-16 "Unicode text" or a binary file, not CSV
+                    raise RegisterError(
+                        "not a CSV text file (NUL bytes; save it as CSV UTF-8)", path
+                    )
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+        except OSError as exc:
+            raise RegisterError(f"cannot read file ({exc.strerror})", path) from None
+    return True
+
+
 def _decoding(path: Path) -> Decoding:
     """UTF-8 (a BOM dropped) when the whole file is; else decided for the file as a whole.
 
@@ -75,28 +94,19 @@ def _decoding(path: Path) -> Decoding:
     that is UTF-8 except for a few bytes (a '£' pasted from elsewhere) stays UTF-8 and
     only those bytes are read as Windows-1252, so names spelled in UTF-8 keep their
     accents. Either way the data-quality list says so and names the first such line.
+    The second, line-by-line pass is only for files that are not UTF-8.
     """
+    if _is_utf8(path):
+        return Decoding("utf-8-sig")
     bad, first, multibyte, line = 0, None, False, 1
     with open_regular(path, RegisterError, "CSV file") as handle:
-        try:
-            while block := handle.read(1 << 20):
-                block += handle.readline()  # end on a line break: no character is cut
-                if b"\x00" in block:  # UTF-16 "Unicode text" or a binary file, not CSV
-                    raise RegisterError(
-                        "not a CSV text file (NUL bytes; save it as CSV UTF-8)", path
-                    )
-                try:
-                    multibyte = multibyte or len(block.decode("utf-8")) < len(block)
-                except UnicodeDecodeError:
-                    found = _scan_lines(block, line, path)
-                    bad += found[0]
-                    first = found[1] if first is None else first
-                    multibyte = multibyte or found[2]
-                line += block.count(b"\n")
-        except OSError as exc:
-            raise RegisterError(f"cannot read file ({exc.strerror})", path) from None
-    if not bad:
-        return Decoding("utf-8-sig")
+        while block := handle.read(1 << 20):
+            block += handle.readline()  # end on a line break: no character is cut
+            found = _scan_lines(block, line, path)
+            bad += found[0]
+            first = found[1] if first is None else first
+            multibyte = multibyte or found[2]
+            line += block.count(b"\n")
     lines = f"{bad:,} line{'s' if bad != 1 else ''}"
     if multibyte:
         return Decoding("utf-8-sig", _FALLBACK, f"{path.name} is UTF-8 except for {lines} "
@@ -198,18 +208,14 @@ def _field_limit(size: int) -> Iterator[None]:
         csv.field_size_limit(old)
 
 
-# where the fast reader stopped: the lines still to read, and the chunk it did not trust
-# (its physical lines), or None at the end of the file
-_Resume = tuple[Iterator[str], list[str] | None]
-
-
 class CsvRecords:
     """The records of one CSV file with every physical line accounted for.
 
-    The C reader splits a chunk of records; when the chunk took one physical line per
-    record (nearly always) they are used as they are. Otherwise (a quoted value ran
-    over a line break, a cell hit ``MAX_CELL``, the last line left a quote open) the
-    chunk's lines are read again a record at a time. A record spanning lines that does
+    Lines are taken in blocks and the C reader splits each block; when every line made
+    one record (nearly always) the records are used as they are. Otherwise (a quoted
+    value ran over a line break, a cell hit ``MAX_CELL``, the block's last line left a
+    quote open) the block is read again a record at a time, taking lines after it as a
+    record needs them. A record spanning lines that does
     not look like one cell holding a line break (see ``_runaway``) is an unclosed quote:
     its first line is read again without the quote and the lines after it are read
     again as rows, with a note naming the line, so no row is lost without a word. A
@@ -225,42 +231,30 @@ class CsvRecords:
     def __iter__(self) -> Iterator[list[str]]:
         source: Iterator[str] = iter(self.handle)
         while True:
-            source, pending = yield from self._fast(source)
-            if pending is None:
+            try:
+                block = list(islice(source, CHUNK_ROWS))
+            except UnicodeDecodeError:
+                raise self._undecodable(0) from None
+            if not block:
                 return
-            source = yield from self._careful(pending, source)
+            try:
+                records: list[list[str]] | None = list(csv.reader(block, delimiter=self.delimiter))
+            except csv.Error:
+                records = None
+            if records is None or len(records) != len(block) or block[-1].count('"') % 2:
+                # a record spans lines, a cell is over MAX_CELL, or a quote is open at the end
+                yield from self._careful(block, source)
+                continue
+            self.line += len(block)
+            self.record += len(records)
+            yield from records
 
     def _undecodable(self, lines_in: int) -> RegisterError:
         return RegisterError(_NOT_TEXT, self.path, where=f"line {self.line + lines_in + 1}")
 
-    def _fast(self, source: Iterator[str]) -> Generator[list[str], None, _Resume]:
-        """Whole chunks from the C reader while each record is one line; the first chunk that
-        is not is returned as its physical lines (``tee`` keeps them, in C)."""
-        lines, spare = tee(source)
-        reader = csv.reader(lines, delimiter=self.delimiter)
-        while True:
-            start = reader.line_num
-            try:
-                chunk: list[list[str]] | None = list(islice(reader, CHUNK_ROWS))
-            except csv.Error:
-                chunk = None
-            except UnicodeDecodeError:
-                raise self._undecodable(reader.line_num - start) from None
-            used = reader.line_num - start
-            physical = list(islice(spare, used))
-            if chunk is None or used != len(chunk) or (
-                    physical and physical[-1].count('"') % 2):  # a quote open at the end
-                return spare, physical
-            if not chunk:
-                return spare, None
-            self.line += used
-            self.record += len(chunk)
-            yield from chunk
-
-    def _careful(self, pending: list[str], source: Iterator[str]
-                 ) -> Generator[list[str], None, Iterator[str]]:
-        """Read ``pending`` (and what a record needs after it) one record at a time."""
-        feed = _Feed(pending, source)
+    def _careful(self, block: list[str], source: Iterator[str]) -> Iterator[list[str]]:
+        """Read ``block`` (and the lines a record needs after it) one record at a time."""
+        feed = _Feed(block, source)
         reader = csv.reader(feed, delimiter=self.delimiter)
         while feed.back:
             feed.taken = []
@@ -271,7 +265,6 @@ class CsvRecords:
             except UnicodeDecodeError:
                 raise self._undecodable(len(feed.taken)) from None
             yield self._settle(record, feed)
-        return source
 
     def _settle(self, record: list[str] | None, feed: _Feed) -> list[str]:
         """The row for one record as read, or recovered from an unclosed quote."""
