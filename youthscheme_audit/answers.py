@@ -172,6 +172,9 @@ class AnswersLock:
         """Claim ``answers`` for this walk, or AnswersError naming who holds it and since when."""
         answers = Path(answers)
         lock = lock_path(answers)
+        if not lock.parent.is_dir():
+            raise AnswersError(f"cannot save answers here: the folder {answers.parent} does not "
+                               "exist", answers)
         text = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": now()})
         for _ in range(2):
             try:
