@@ -10,7 +10,7 @@ from pathlib import Path
 # ring the bell or disguise the text, so they are shown as escapes instead
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 EXCERPT = 60  # characters of a user's value quoted in a message
-_RUN_ON = re.compile(r"\S{1000,}")  # no path is this long: a pasted value, cut down to size
+_RUN_ON = re.compile(r"[^\s:]{1000,}")  # no path is this long: a pasted value, cut down to size
 
 
 class ExitCode(IntEnum):
