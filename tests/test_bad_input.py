@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_support import one_line_error, run
 from click.testing import CliRunner
 
 from youthscheme_audit.catalog import bundled_dir
@@ -15,18 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 REGISTER = ROOT / "examples" / "register.xlsx"
 SEED_LIKE = ROOT / "examples" / "unofficial-school-scheme.yaml"
 ALIAS_BOMB = "a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def one_line_error(code: int, err: str, *expected: str) -> None:
-    assert code == 2, err
-    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
-    for text in expected:
-        assert text in err
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,9 @@ import re
 import shutil
 from pathlib import Path
 
-from click.testing import CliRunner
+from cli_support import run
 
 from youthscheme_audit.catalog import bundled_dir, load_catalog
-from youthscheme_audit.cli import main
 from youthscheme_audit.models import Severity
 
 AREAS = {"governance", "vetting", "training", "supervision", "naming", "trips",
@@ -18,11 +17,6 @@ AREAS = {"governance", "vetting", "training", "supervision", "naming", "trips",
 SEED_KEYS = {"iopc-gmp-2020", "iopc-learning-unofficial-cadet"}
 SEED_TITLES = ("IOPC recommendations to Greater Manchester Police (December 2020)",
                "IOPC learning case: Unofficial cadet scheme")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_bundled_checklists_are_clean_and_complete() -> None:
@@ -244,4 +238,5 @@ def test_lint_checks_literals_against_vocabularies(tmp_path: Path) -> None:
     assert code == 1
     assert "condition on 'host_type': 'castle' is not one of school, community" in out
     assert "condition on 'offsite_activities': 'maybe' must be true or false" in out
-    assert "'where': kind: 'picnic' is not one of session, offsite, residential" in out
+    assert ("'where': kind: 'picnic' is not a value this column can hold (not one of session, "
+            "offsite, residential") in out

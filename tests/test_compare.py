@@ -8,6 +8,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from cli_support import run
 from click.testing import CliRunner
 
 from youthscheme_audit.cli import main
@@ -41,11 +42,6 @@ S2,Oakfield Club,unofficial,school,9,11,N,N,Insp X,01/03/2025,Y,PCSO C,Sgt Y
 S4,New Scheme,official,police,13,17,N,N,Insp G,01/02/2025,Y,PC H,Sgt I
 """
 Q2_ADULTS = f"S1,P001,A,{BASIC_ADULT}\nS2,P100,D,{GOOD_ADULT}\nS4,P200,E,{GOOD_ADULT}\n"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def write_quarter(root: Path, schemes: str, adults: str) -> list[str]:

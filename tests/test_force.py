@@ -129,7 +129,8 @@ def test_long_runs_say_which_step_they_are_on(tmp_path: Path) -> None:
 
     seen: list[tuple[str, int, int | None]] = []
     result = score_register(require_catalog(), [Path(REGISTER)], progress=lambda *a: seen.append(a))
-    write_per_scheme(report_dict(result), tmp_path / "out", "markdown", lambda *a: seen.append(a))
+    write_per_scheme(report_dict(result), tmp_path / "out", "markdown",
+                     progress=lambda *a: seen.append(a))
     steps = list(dict.fromkeys(step for step, _, _ in seen))
     assert steps[:2] == ["reading schemes", "reading adults"]
     assert steps[-3:] == ["checking controls", "scoring schemes", "writing reports"]

@@ -7,19 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from youthscheme_audit.cli import main
+from cli_support import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_LIKE = ROOT / "examples" / "unofficial-school-scheme.yaml"
 COMPLIANT = ROOT / "examples" / "official-unit.yaml"
 FORMATS = ("terminal", "markdown", "html", "json", "csv")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def report_json(path: Path, *extra: str) -> dict:

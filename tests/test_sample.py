@@ -8,9 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from youthscheme_audit.cli import main
+from cli_support import run
 
 AS_OF = "2025-06-01"
 SCHEMES = """scheme_id,scheme_name,scheme_type,host_type,age_min,age_max,offsite_activities,\
@@ -63,11 +61,6 @@ def write_register(root: Path) -> list[str]:
 @pytest.fixture()
 def register(tmp_path: Path) -> list[str]:
     return write_register(tmp_path / "register")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def sample_rows(register: list[str], *extra: str) -> list[dict[str, str]]:

@@ -9,18 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-
-from youthscheme_audit.cli import main
+from cli_support import run
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTER = ROOT / "examples" / "register.xlsx"
 AS_OF = ("--as-of", "2026-11-22")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def score_json(*paths: Path, extra: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -95,7 +88,12 @@ def comparable(data: dict[str, Any]) -> Any:
 
 
 def test_csv_twin_gives_the_same_findings(csv_twin: list[Path]) -> None:
-    assert comparable(score_json(*csv_twin)) == comparable(score_json(REGISTER))
+    from_csv = score_json(*csv_twin)
+    # the CSV twin writes adults.csv in Windows-1252, as old exports do, and says so
+    encoding = [i for i in from_csv["data_quality"] if "Windows-1252" in i["problem"]]
+    assert [(i["table"], i["row"]) for i in encoding] == [("adults", 0)]
+    from_csv["data_quality"].remove(encoding[0])
+    assert comparable(from_csv) == comparable(score_json(REGISTER))
 
 
 def test_names_only_with_show_names() -> None:

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
+from cli_support import run
 
 from youthscheme_audit.catalog import load_catalog
-from youthscheme_audit.cli import main
 from youthscheme_audit.models import Severity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,11 +54,6 @@ TRACEABILITY = {
 # the nine VPC social media rules (GMP's accepted action, Recommendation 2), one control each
 VPC_RULES = {1: "SOC-01", 2: "SOC-02", 3: "SOC-10", 4: "SOC-11", 5: "SOC-12", 6: "SOC-13",
              7: "SOC-14", 8: "SOC-15", 9: "SOC-04"}
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_every_citation_resolves_to_a_title_and_no_text_names_a_seed_file() -> None:

@@ -2,20 +2,42 @@
 
 Saved atomically after every answer, so the file on disk is always complete and valid.
 Loading checks every value and names the file, the line and what is allowed.
+
+Two guards keep answers from being lost to another writer. A walk holds a lock on its
+file (``AnswersLock``: ``<answers>.lock`` beside it, naming the pid, host and start
+time), so a second walk on the same file is refused; a lock left by a walk that died
+on this host is taken over. And a file remembers what it held when read or last
+saved: a save onto a file that has changed since (an editor, a copy) is refused
+rather than written over it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import json
+import os
 import re
+import socket
+import tempfile
+import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from youthscheme_audit.catalog import Catalog, parse_profile_value
-from youthscheme_audit.errors import AnswersError
+from youthscheme_audit.errors import AnswersError, YamlError
 from youthscheme_audit.models import Answer, Mode, iso_date
-from youthscheme_audit.yamlio import YDict, atomic_write, dump_yaml, load_yaml, unknown_keys
+from youthscheme_audit.yamlio import (
+    YDict,
+    atomic_write,
+    dump_yaml,
+    parse_yaml,
+    read_text,
+    unknown_keys,
+)
 
 FORMAT = "youthscheme-audit/answers@1"
 TOP_KEYS = {
@@ -64,6 +86,162 @@ class AnswerRecord:
         return out
 
 
+# --- the lock a walk holds ------------------------------------------------------------
+
+LOCK_SUFFIX = ".lock"
+GARBLED_AFTER = 10.0  # seconds: a lock file still without its content by then is stale
+
+
+def lock_path(path: str | Path) -> Path:
+    """The lock file of an answers file: ``<answers>.lock`` beside it (links resolved)."""
+    real = Path(path).resolve()
+    return real.with_name(real.name + LOCK_SUFFIX)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid > 0  # someone else's process (or an id we cannot test): assume alive
+    return True
+
+
+def _holder(lock: Path) -> dict[str, Any] | None:
+    """What a lock file says (pid, host, since), or None if it is unreadable."""
+    try:
+        data = json.loads(lock.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _stale(lock: Path, holder: dict[str, Any] | None) -> bool:
+    """A lock whose walk is gone: a dead pid on this host, or never filled in."""
+    if holder is None:
+        try:
+            return time.time() - lock.stat().st_mtime > GARBLED_AFTER
+        except OSError:
+            return True  # gone meanwhile
+    pid = holder.get("pid")
+    return (holder.get("host") == socket.gethostname() and isinstance(pid, int)
+            and not _alive(pid))
+
+
+def _create(lock: Path, text: str) -> None:
+    """Create ``lock`` holding ``text`` in one step (FileExistsError if it exists)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{lock.name}.", dir=lock.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        try:
+            os.link(tmp, lock)  # atomic, and the lock is never seen half-written
+        except FileExistsError:
+            raise
+        except OSError:  # a filesystem without hard links
+            fd2 = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            with os.fdopen(fd2, "w", encoding="utf-8") as handle:
+                handle.write(text)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _remove_if(lock: Path, text: str | None) -> None:
+    """Remove ``lock`` if it still holds ``text`` (None: if it is still unreadable)."""
+    try:
+        current = lock.read_text(encoding="utf-8")
+    except OSError:
+        return
+    if (text is None and _holder(lock) is None) or current == text:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+
+
+class AnswersLock:
+    """A walk's claim on its answers file, released when the walk ends (or the process exits)."""
+
+    def __init__(self, answers: Path, lock: Path, text: str) -> None:
+        self.answers, self.path, self.text = answers, lock, text
+        self._finalizer = weakref.finalize(self, _remove_if, lock, text)
+
+    @classmethod
+    def take(cls, answers: str | Path) -> AnswersLock:
+        """Claim ``answers`` for this walk, or AnswersError naming who holds it and since when."""
+        answers = Path(answers)
+        lock = lock_path(answers)
+        if not lock.parent.is_dir():
+            raise AnswersError(f"cannot save answers here: the folder {answers.parent} does not "
+                               "exist", answers)
+        text = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": now()})
+        for _ in range(2):
+            try:
+                _create(lock, text)
+                return cls(answers, lock, text)
+            except FileExistsError:
+                holder = _holder(lock)
+                if not _stale(lock, holder):
+                    raise _in_use(answers, lock, holder) from None
+                _remove_if(lock, json.dumps(holder) if holder is not None else None)
+            except OSError as exc:
+                raise AnswersError(f"cannot lock the answers file ({exc.strerror}: {lock})",
+                                   answers) from None
+        raise _in_use(answers, lock, _holder(lock))
+
+    def release(self) -> None:
+        """Give the file up (only our own lock is removed)."""
+        self._finalizer()
+
+
+def _in_use(answers: Path, lock: Path, holder: dict[str, Any] | None) -> AnswersError:
+    """The error for a file another walk holds."""
+    if holder is None:
+        who = "another walk (its lock file is being written)"
+    else:
+        who = (f"another walk (pid {holder.get('pid')} on {holder.get('host')}, since "
+               f"{holder.get('since')})")
+    return AnswersError(f"in use by {who}: finish or stop that walk first; if it is no longer "
+                        f"running, delete {lock}", answers)
+
+
+# --- what the file held ---------------------------------------------------------------
+
+
+def _digest(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _on_disk(path: Path) -> str | None:
+    """The digest of what ``path`` holds now (None when there is no file)."""
+    if not os.path.lexists(path):
+        return None
+    try:
+        return _digest(read_text(path))
+    except YamlError:
+        return "unreadable"
+
+
+@dataclass
+class Store:
+    """Where an answers file lives, what it held when last read or saved, and its lock."""
+
+    path: Path
+    digest: str | None  # None: the file did not exist
+    lock: AnswersLock | None = None
+
+    def check(self) -> None:
+        """Refuse to save over a file that changed on disk since it was read or saved."""
+        if _on_disk(self.path) != self.digest:
+            what = "was created" if self.digest is None else "changed"
+            raise AnswersError(
+                f"{what} on disk since this walk read it (edited or copied in meanwhile): not "
+                "written over, so nothing in it is lost; the last answer given here is not "
+                "saved. Run the walk again to carry on from the file as it is now",
+                self.path)
+
+
 @dataclass
 class AnswersFile:
     """A self-assessment or spot audit in progress (a document being edited)."""
@@ -80,6 +258,7 @@ class AnswersFile:
     self_assessment: str = ""  # spot audits: the answers file checked
     register: str = ""  # spot audits: the register consulted
     sample_seed: int | None = None
+    store: Store | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The file's content, in the order a person reads it."""
@@ -101,25 +280,54 @@ class AnswersFile:
         return out
 
     def save(self, path: str | Path) -> None:
-        """Write the file atomically: readers see the old version or the new, never half."""
+        """Write the file atomically: readers see the old version or the new, never half.
+
+        When the file was read (or created) through ``load_answers`` or ``track``, a save
+        onto a file that changed on disk since is refused (see ``Store.check``).
+        """
         self.updated_at = now()
         header = "# youthscheme-audit answers file: safe to edit by hand; answers are " \
                  f"{ALLOWED}\n"
-        atomic_write(path, header + dump_yaml(self.to_dict()))
+        text = header + dump_yaml(self.to_dict())
+        store = self.store if self.store is not None and self.store.path == Path(path) else None
+        if store is not None:
+            store.check()
+        atomic_write(path, text)
+        if store is not None:
+            store.digest = _digest(text)
+
+    def track(self, path: str | Path, lock: AnswersLock | None = None) -> None:
+        """Remember that ``path`` does not exist yet (a new walk), and the walk's lock."""
+        self.store = Store(Path(path), None, lock)
+
+    def hold(self, lock: AnswersLock) -> None:
+        """Keep the walk's lock with the file it guards (released by ``release``)."""
+        if self.store is None:
+            raise ValueError("hold() needs a file read by load_answers or tracked")
+        self.store.lock = lock
+
+    def release(self) -> None:
+        """Release the walk's lock, if it holds one."""
+        if self.store is not None and self.store.lock is not None:
+            self.store.lock.release()
+            self.store.lock = None
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # a questionnaire workbook from `form`
 
 
 def load_answers(path: str | Path, catalog: Catalog) -> AnswersFile:
-    """Read and validate an answers file (YAML, or a filled questionnaire workbook)."""
+    """Read and validate an answers file (YAML, or a filled questionnaire workbook) against
+    the catalog in use, remembering what a YAML file held, so a later save can tell whether
+    the file changed in between."""
     path = Path(path)
     if path.suffix.casefold() in WORKBOOK_SUFFIXES:
         # the workbook module sits above this one (it builds AnswersFiles): import on use
         from youthscheme_audit.questionnaire import read_workbook
 
         return read_workbook(path, catalog)
-    doc = load_yaml(path)
+    text = read_text(path)
+    doc = parse_yaml(text, path)
     p = str(path)
     if not isinstance(doc, YDict) or doc.get("format") != FORMAT:
         line = doc.line_of("format") if isinstance(doc, YDict) else 1
@@ -150,6 +358,7 @@ def load_answers(path: str | Path, catalog: Catalog) -> AnswersFile:
     if seed is not None and not isinstance(seed, int):
         raise AnswersError("sample_seed must be a whole number", p, doc.line_of("sample_seed"))
     result.sample_seed = seed
+    result.store = Store(path, _digest(text))
     return result
 
 
@@ -205,6 +414,10 @@ def _profile(doc: YDict, catalog: Catalog, p: str) -> dict[str, Any]:
                                             else str(value))
         except ValueError as exc:
             raise AnswersError(str(exc), p, node.line_of(name)) from None
+    low, high = out.get("age_min"), out.get("age_max")
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        raise AnswersError(f"age_min {low} is above age_max {high}: the youngest cannot be older "
+                           "than the oldest", p, node.line_of("age_min"))
     return out
 
 

@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from youthscheme_audit import checks
-from youthscheme_audit.checks.base import Check, validate_value
-from youthscheme_audit.errors import AuditError, CatalogError
+from youthscheme_audit.checks.base import Check
+from youthscheme_audit.errors import AuditError, CatalogError, excerpt
 from youthscheme_audit.models import SchemeType, Severity, shown
 from youthscheme_audit.tables import TABLES, VOCABULARIES, literal_problem
+from youthscheme_audit.values import MAX_INT, parse_literal
 from youthscheme_audit.yamlio import YDict, YList, load_yaml, unknown_keys
 
 PROFILE_FILE = "profile.yaml"
@@ -572,12 +573,13 @@ class _Builder(_Collector):
             self.add(p, doc.line_of("controls"), "", "missing 'controls' list")
             return
         area = self.areas.setdefault(area_id, {
-            "title": str(doc.get("title") or area_id), "version": str(doc.get("version") or ""),
+            "title": str(doc.get("title") or area_id),
+            "version": doc.text_of("version") if doc.get("version") is not None else "",
             "order": doc.get("order", 99), "description": str(doc.get("description") or ""),
             "path": p, "ids": [],
         })
         if doc.get("version"):
-            area["version"] = str(doc["version"])
+            area["version"] = doc.text_of("version")  # versions are text: 1.10 is not 1.1
         self._retired_ids(p, doc)
         for node, line in zip(controls, controls.item_lines, strict=True):
             control = self._control(layer, p, line, node, area_id, area["title"])
@@ -734,7 +736,7 @@ class _Builder(_Collector):
             if key in ("kind", "table") or key not in declared:
                 continue
             params[key] = self._param(p, item.line_of(key), cid, table, key,
-                                      declared[key].kind, raw)
+                                      declared[key].kind, raw, item.get("column"))
         for key, spec in declared.items():
             if spec.required and key not in item:
                 self.add(p, item.line, cid, f"check kind {kind_name} needs '{key}'")
@@ -746,7 +748,7 @@ class _Builder(_Collector):
         return kind(table, params)
 
     def _param(self, p: str, line: int, cid: str, table: str, key: str, pkind: str,
-               raw: Any) -> Any:
+               raw: Any, column: Any = None) -> Any:
         value = self._resolve(p, line, cid, raw)
         spec = TABLES[table]
 
@@ -755,6 +757,19 @@ class _Builder(_Collector):
                 self.add(p, line, cid, f"'{name}' is not a column of table {table}")
                 return False
             return True
+
+        def literals(name: str, given: Any) -> Any:
+            """Literals for column ``name`` read as its register cells are (Basic is basic);
+            one the column can never hold is a problem, so it cannot match nothing quietly."""
+            col = spec.column(name)
+            assert col is not None
+            out = []
+            for v in given if isinstance(given, list) else [given]:
+                parsed, problem = parse_literal(col.type, v)
+                if problem:
+                    self.add(p, line, cid, f"'{key}': {name}: {problem}")
+                out.append(parsed)
+            return out if isinstance(given, list) else out[0]
 
         if pkind == "column":
             column_ok(value)
@@ -767,12 +782,16 @@ class _Builder(_Collector):
         elif pkind == "number":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 self.add(p, line, cid, f"'{key}' must be a number")
+            elif problem := number_problem(key, value):
+                self.add(p, line, cid, f"'{key}' {problem}")
         elif pkind == "flag":
             if not isinstance(value, bool):
                 self.add(p, line, cid, f"'{key}' must be true or false")
         elif pkind == "values":
             if not isinstance(value, list):
                 value = [value]
+            if isinstance(column, str) and spec.column(column) is not None:
+                value = literals(column, value)
         elif pkind == "regex":
             try:
                 re.compile(str(value))
@@ -782,17 +801,13 @@ class _Builder(_Collector):
             if not isinstance(value, dict) or not value:
                 self.add(p, line, cid, f"'{key}' must map columns to values")
                 return {}
-            for name, allowed in value.items():
-                if column_ok(name):
-                    for v in allowed if isinstance(allowed, list) else [allowed]:
-                        problem = validate_value(table, name, v)
-                        if problem:
-                            self.add(p, line, cid, f"'{key}': {problem}")
-            value = dict(value)
+            value = {name: literals(name, allowed) if column_ok(name) else allowed
+                     for name, allowed in value.items()}
         elif pkind == "bands":
             ok = isinstance(value, list) and value and all(
                 isinstance(b, dict) and set(b) == {"max_age", "per_adult"}
-                and all(isinstance(b[k], int) and b[k] > 0 for k in b) for b in value
+                and all(isinstance(b[k], int) and 0 < b[k] <= MAX_INT for k in b)
+                for b in value
             )
             if not ok:
                 self.add(p, line, cid, f"'{key}' must be a list of {{max_age, per_adult}}")
@@ -827,20 +842,42 @@ class _Builder(_Collector):
         )
 
 
+# a check's amount of time spans at most this many years: dates stay inside year 1-9999
+MAX_SPAN_YEARS = 200
+_SPANS = {"years": MAX_SPAN_YEARS, "months": 12 * MAX_SPAN_YEARS, "days": 366 * MAX_SPAN_YEARS}
+
+
+def number_problem(key: str, value: float) -> str | None:
+    """What is wrong with a check's number (None if nothing): finite, not negative, and a
+    span of years, months or days no longer than ``MAX_SPAN_YEARS``, so date arithmetic
+    on it cannot leave the calendar; other numbers (counts) up to ``MAX_INT``."""
+    unit = key.rsplit("_", 1)[-1]
+    limit = _SPANS.get(unit, MAX_INT)
+    if not 0 <= value <= limit:  # also false for nan
+        return f"must be between 0 and {limit:,}{' ' + unit if unit in _SPANS else ''}"
+    return None
+
+
 def parse_profile_value(pfield: ProfileField, text: str) -> Any:
     """A profile value typed by a user (--set, a prompt): validated and converted.
 
     Raises ValueError with the allowed values when the text does not fit the field,
-    naming the field in words ("youngest age"), not by its column name.
+    naming the field in words ("youngest age"), not by its column name. Whole numbers
+    are 0 to ``values.MAX_INT`` (like the register's), checked before ``int()``, which
+    refuses strings over 4,300 digits.
     """
     raw = text.strip()
     if pfield.type == "text":
         return raw
     if pfield.type == "int":
-        try:
-            return int(raw)
-        except ValueError:
-            raise ValueError(f"{pfield.label} must be a whole number, not '{raw}'") from None
+        digits = raw.lstrip("+")
+        if not digits.isdigit() or not digits.isascii() or len(digits.lstrip("0")) > 7 \
+                or int(digits) > MAX_INT:
+            whole = digits.lstrip("-").isdigit() and digits.isascii()
+            why = f"must be a whole number from 0 to {MAX_INT:,}" if whole \
+                else "must be a whole number"
+            raise ValueError(f"{pfield.label} {why}, not '{excerpt(raw)}'")
+        return int(digits)
     if pfield.type == "bool":
         low = raw.casefold()
         if low in ("y", "yes", "true", "1"):

@@ -231,7 +231,8 @@ def lint(settings: Settings, paths: tuple[Path, ...], waivers: Path | None) -> N
 
 
 @main.command()
-@click.option("--answers", "answers_path", type=click.Path(dir_okay=False, path_type=Path),
+# plain paths: a directory is refused by the reader in one line, not click's usage dump
+@click.option("--answers", "answers_path", type=click.Path(path_type=Path),
               help="Answers file to write or resume (default: ./<scheme name>.answers.yaml; "
                    "spot audits: <self>.audit.yaml).")
 @click.option("--scheme-name", help="The scheme's name (same as --set scheme_name=NAME).")
@@ -242,7 +243,7 @@ def lint(settings: Settings, paths: tuple[Path, ...], waivers: Path | None) -> N
               help="Go through answered controls again; Enter keeps an answer.")
 @click.option("--mode", type=click.Choice(["self", "spot"]), default="self", show_default=True,
               help="self: a scheme assesses itself; spot: an auditor checks a self-assessment.")
-@click.option("--self", "self_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--self", "self_path", type=click.Path(path_type=Path),
               help="Spot audits: the scheme's own answers file.")
 @click.option("--register", "registers", multiple=True, type=click.Path(path_type=Path),
               help="Spot audits: register export to show evidence from (repeatable).")
@@ -324,6 +325,9 @@ def walk(settings: Settings, answers_path: Path | None, scheme_name: str | None,
         sys.exit(130)
     except Hangup:
         sys.exit(129)  # the terminal is gone; every answer given is already saved
+    finally:
+        if session is not None:
+            session.answers.release()  # the answers file's lock: another walk may open it
     if not outcome.finished:
         why = "Input ended" if outcome.status == "input_ended" else "Stopped"
         prompter.show()
@@ -336,7 +340,7 @@ def walk(settings: Settings, answers_path: Path | None, scheme_name: str | None,
     from youthscheme_audit.yamlio import atomic_write
 
     data = report_dict(answers_report(catalog, session.path, as_of), marking=marking)
-    html = session.path.with_suffix(".html")
+    html = html_report_path(session.path)
     atomic_write(html, renderer(Format.HTML)(data))
     prompter.show()
     console = settings.console()
@@ -404,6 +408,13 @@ def form(settings: Settings, output: Path, sets: tuple[str, ...], scheme_name: s
     catalog = settings.catalog()
     write_workbook(catalog, output, parse_presets(catalog, sets, scheme_name), assessor or "")
     click.echo(f"wrote {output}", err=True)
+
+
+def html_report_path(answers: Path) -> Path:
+    """Where a finished walk writes its HTML report: beside the answers, never onto them
+    (``walk --answers r.html`` must not replace its own answers with the report)."""
+    html = answers.with_suffix(".html")
+    return html if html != answers else answers.with_name(f"{answers.stem}.report.html")
 
 
 # --- report and score ---------------------------------------------------------------
@@ -543,7 +554,9 @@ def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
         if target is not None and as_dir:
             from youthscheme_audit.render.per_scheme import write_per_scheme
 
-            index = write_per_scheme(report_dict(result, marking=marking), target, fmt, tick)
+            index = write_per_scheme(report_dict(result, marking=marking), target, fmt,
+                                     say=lambda line: click.echo(f"note: {line}", err=True),
+                                     progress=tick)
     if target is not None and as_dir:
         click.echo(f"wrote {len(result.schemes)} scheme reports and {index}", err=True)
     else:
@@ -640,7 +653,8 @@ def print_or_write(settings: Settings, draw: Callable[[Any], None], output: Path
               help="YAML mapping of other header names to canonical columns.")
 @click.option("--format", "fmt", type=click.Choice(["terminal", "csv", "markdown"]),
               default="terminal", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+# a plain Path: a directory is refused by the writer in one line, not click's usage dump
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--show-names", is_flag=True, help="Name adults (default: person_id only).")
 @as_of_option
@@ -692,7 +706,7 @@ def sample(settings: Settings, register: tuple[Path, ...], scheme_id: str, size:
 @click.argument("results", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json", "markdown", "html"]),
               default="terminal", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--fail-on-regression", is_flag=True,
               help="Exit 1 if any scheme has a new gap or a control that got worse "

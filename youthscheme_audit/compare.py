@@ -44,6 +44,7 @@ from typing import Any
 
 from youthscheme_audit.errors import AuditError
 from youthscheme_audit.models import RANKS, WEIGHTS
+from youthscheme_audit.yamlio import open_regular
 
 # the ladder regressions and improvements are measured on
 STATUS_RANK = {"met": 0, "partial": 1, "gap": 2}
@@ -65,11 +66,8 @@ class ResultError(AuditError):
 def load_result(path: Path) -> dict[str, Any]:
     """Read and check one JSON result; a ResultError naming the file (and line) otherwise."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ResultError("file not found", path) from None
-    except IsADirectoryError:
-        raise ResultError("is a directory, not a JSON result", path) from None
+        with open_regular(path, ResultError, "JSON result") as handle:  # not a FIFO or device
+            text = handle.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ResultError("is not UTF-8 text, so not a JSON result", path) from None
     except OSError as exc:

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from youthscheme_audit.answers import (
     AnswerRecord,
     AnswersFile,
+    AnswersLock,
     load_answers,
     now,
     parse_answer,
@@ -584,20 +585,24 @@ def open_walk(catalog: Catalog, prompter: Prompter, request: WalkRequest) -> Int
             name = presets["scheme_name"] = ask_field(prompter, pfield, required=True)
         path = default_answers_path(str(name or "scheme"))
     answers = _load_or_new(catalog, path, request, own)
-    answers.profile.update(presets)
-    answers.checklists = catalog.versions()
-    if request.assessor is not None:
-        answers.assessor = request.assessor
-    if request.as_of:
-        answers.as_of = request.as_of
-    prompter.show(f"Answers are saved to {path} after every answer.", "dim")
-    interview = Interview(
-        catalog, answers, path, prompter, fixed=presets, review=request.review,
-        assessor_given=request.assessor is not None, own=own,
-        divergent_first=request.divergent_first,
-    )
-    interview.shown_area = heading
-    interview.save()
+    try:
+        answers.profile.update(presets)
+        answers.checklists = catalog.versions()
+        if request.assessor is not None:
+            answers.assessor = request.assessor
+        if request.as_of:
+            answers.as_of = request.as_of
+        prompter.show(f"Answers are saved to {path} after every answer.", "dim")
+        interview = Interview(
+            catalog, answers, path, prompter, fixed=presets, review=request.review,
+            assessor_given=request.assessor is not None, own=own,
+            divergent_first=request.divergent_first,
+        )
+        interview.shown_area = heading
+        interview.save()
+    except BaseException:
+        answers.release()
+        raise
     return interview
 
 
@@ -618,7 +623,21 @@ def _spot_sources(catalog: Catalog, request: WalkRequest) -> tuple[AnswersFile, 
 
 def _load_or_new(catalog: Catalog, path: Path, request: WalkRequest,
                  own: AnswersFile | None) -> AnswersFile:
-    """Load the answers file to resume (refusing a bad one untouched), or start a new one."""
+    """Lock the answers file, then load it to resume (refusing a bad one untouched) or start
+    a new one; the lock is the walk's until ``answers.release()``."""
+    lock = AnswersLock.take(path)  # a second walk on the same file is refused here
+    try:
+        answers = _read_or_start(catalog, path, request, own)
+    except BaseException:
+        lock.release()
+        raise
+    answers.hold(lock)
+    return answers
+
+
+def _read_or_start(catalog: Catalog, path: Path, request: WalkRequest,
+                   own: AnswersFile | None) -> AnswersFile:
+    """The answers file to resume, or a new one (remembered as not yet on disk)."""
     if path.exists():
         answers = load_answers(path, catalog)
         if answers.mode is not request.mode:
@@ -626,6 +645,7 @@ def _load_or_new(catalog: Catalog, path: Path, request: WalkRequest,
                                f"{request.mode.value} one: give another --answers file", path)
     else:
         answers = AnswersFile(mode=request.mode)
+        answers.track(path)
         if own is not None:
             answers.profile = dict(own.profile)
     if request.mode is Mode.SPOT and request.self_path is not None:

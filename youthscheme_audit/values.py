@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
+from youthscheme_audit.errors import excerpt
 from youthscheme_audit.tables import VOCABULARIES, normalise_header
 
 
@@ -273,17 +274,31 @@ def parse_bool(raw: Any) -> Any:
 
 _NONE = frozenset({"none", "nil", "zero"})
 _INT = re.compile(r"\+?(\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?\Z")
+# counts and ages in a register: nothing real is larger, and a cap here means no check
+# ever divides by or compares a 5,000-digit number (int() refuses those anyway)
+MAX_INT = 1_000_000
+_OUT_OF_RANGE = f"out of range (a count or age is at most {MAX_INT:,})"
+
+
+def _whole(number: int, text: str) -> Any:
+    """``number`` if it is in range, else an Unknown saying why."""
+    if number < 0:
+        return Unknown(text, "a negative number")
+    if number > MAX_INT:
+        return Unknown(excerpt(text), _OUT_OF_RANGE)  # excerpt: a 5,000-digit value is not shown
+    return number
 
 
 def parse_int(raw: Any) -> Any:
-    """A whole number from 2, 2.0, "2" or "1,200"; fractions and words are unreadable."""
+    """A whole number from 2, 2.0, "2" or "1,200" up to ``MAX_INT``; others are unreadable."""
     if isinstance(raw, bool):
         return Unknown(clean(raw), "not a whole number")
     if isinstance(raw, int):
-        return raw if raw >= 0 else Unknown(clean(raw), "a negative number")
+        # str() of an int over 4,300 digits raises, so a huge one is not quoted
+        return _whole(raw, str(raw) if abs(raw) < 10**50 else "a number of over 50 digits")
     if isinstance(raw, float):
-        if raw.is_integer():
-            return parse_int(int(raw))
+        if math.isfinite(raw) and raw.is_integer():
+            return _whole(int(raw), clean(raw))
         return Unknown(clean(raw), "not a whole number")
     text = clean(raw)
     if normalise_header(text) in _NONE:  # "consent forms: none" is a count of zero
@@ -291,10 +306,14 @@ def parse_int(raw: Any) -> Any:
     if (unknown := _placeholder(text)) is not None:
         return unknown
     if m := _INT.match(text):
-        return int(m[1].replace(",", ""))
+        digits = m[1].replace(",", "")
+        if len(digits.lstrip("0")) > len(str(MAX_INT)):  # before int(): it may be huge
+            return Unknown(excerpt(text), _OUT_OF_RANGE)
+        return _whole(int(digits), text)
     if _NUMBER.match(text):
-        return Unknown(text, "a negative number" if text.startswith("-") else "not a whole number")
-    return Unknown(text, "not a whole number")
+        return Unknown(excerpt(text), "a negative number" if text.startswith("-")
+                       else "not a whole number")
+    return Unknown(excerpt(text), "not a whole number")
 
 
 # --- vocabularies ----------------------------------------------------------------------
@@ -395,6 +414,24 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "int": parse_int,
     **{vocab: vocabulary_parser(vocab) for vocab in VOCABULARIES},
 }
+
+
+
+def parse_literal(type_name: str, literal: Any) -> tuple[Any, str | None]:
+    """A value a checklist writes for a column (allowed, forbidden, where, match), read the
+    way the register's cells are: ``Basic`` is ``basic``, ``no`` on a yes/no column is False.
+
+    Returns the parsed value and None, or the literal and why the column can never hold
+    it (unreadable, a placeholder that reads as unknown, or outside the vocabulary).
+    """
+    if literal is None or isinstance(literal, dict | list):
+        return literal, f"'{literal}' is not a single value"
+    value = PARSERS[type_name](literal)
+    if isinstance(value, Unknown):
+        why = value.problem or "it reads as unknown, like a blank cell"
+        return literal, f"'{excerpt(literal)}' is not a value this column can hold ({why})"
+    return value, None
+
 
 # --- columns ---------------------------------------------------------------------------
 

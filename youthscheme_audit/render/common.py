@@ -23,6 +23,9 @@ STATUS_LABELS = {
 DATA_QUALITY_HINT = (
     "use --format csv, json or html, or -o DIR for per-scheme reports, to see every issue"
 )
+# C0/C1 controls (but tab and line feed) and bidi overrides: ESC would drive a terminal,
+# BEL ring it, and a bidi override can make text read differently from what it says
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # characters that would start markup, a link, raw HTML, an entity or a table cell
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>|&~#]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])")
@@ -30,6 +33,19 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # names Windows refuses whatever the extension
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}
+
+
+def _shown_as_escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def inert(value: Any) -> Any:
+    """Text with control characters shown as visible escapes (``\\x1b``); other values as
+    they are. Every renderer passes what it prints through this one function."""
+    if value.__class__ is not str or value.isprintable():
+        return value
+    return _CONTROL.sub(_shown_as_escape, value)
 
 
 def fmt_score(value: float | None) -> str:
@@ -200,6 +216,6 @@ def anchors(schemes: list[dict[str, Any]]) -> list[str]:
 
 
 def md_escape(value: Any) -> str:
-    """Text made inert in markdown: no markup, links, HTML or table breaks; one line."""
-    text = " ".join(str(value).split())
+    """Text made inert in markdown: no markup, links, HTML, table breaks or controls; one line."""
+    text = " ".join(inert(str(value)).split())
     return _MD_SPECIAL.sub(r"\\\1", text)

@@ -2,10 +2,10 @@
 
 A cell that a spreadsheet would read as a formula (starting with = + - @, a tab or a
 carriage return) gets a leading apostrophe, so a register value like
-``=HYPERLINK(...)`` shows as text instead of running. Every CSV starts with a UTF-8
-byte-order mark, which is how Excel knows the file is UTF-8 (without it "Ü" and "—"
-open as mojibake). Data-quality issues are not mixed in: they are in the json and html
-reports.
+``=HYPERLINK(...)`` shows as text instead of running; control characters (ESC, BEL)
+are shown as escapes like ``\\x1b``. Every CSV starts with a UTF-8 byte-order mark,
+which is how Excel knows the file is UTF-8 (without it "Ü" and "—" open as mojibake).
+Data-quality issues are not mixed in: they are in the json and html reports.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import csv
 from collections.abc import Callable, Iterable, Iterator
 from io import StringIO
 from typing import Any, TextIO
+
+from youthscheme_audit.render.common import inert
 
 COLUMNS = ("scheme_id", "scheme_name", "rating", "score", "control_id", "title", "area",
            "severity", "status", "claimed", "source", "reason", "evidence", "remediation",
@@ -25,8 +27,8 @@ BOM = "\ufeff"
 
 
 def safe_cell(value: Any) -> str:
-    """The value as text a spreadsheet will not evaluate."""
-    text = "" if value is None else str(value)
+    """The value as text a spreadsheet will not evaluate, control characters escaped."""
+    text = "" if value is None else inert(str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 

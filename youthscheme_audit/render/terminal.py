@@ -30,6 +30,7 @@ from youthscheme_audit.render.common import (
     fmt_score,
     formula_numbers,
     gap_counts,
+    inert,
     not_audited,
     not_in_plan,
     owner_text,
@@ -58,14 +59,12 @@ ISSUES_SHOWN = 50
 IDS_SHOWN = 12
 LEAGUE_RICH_MAX = 500  # above this a rich Table is too slow: plain fixed-width text instead
 PLAIN_WIDTH = 100
-# C0/C1 controls and bidi overrides could move the cursor or disguise text
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _BREAKS = re.compile(r"[\t\n\r]+")
 
 
 def clean(value: Any) -> str:
-    """Text safe to print on a terminal: one line, control codes replaced."""
-    return _CONTROL.sub("\ufffd", _BREAKS.sub(" ", str(value)))
+    """Text safe to print on a terminal: one line, control codes shown as escapes."""
+    return inert(_BREAKS.sub(" ", str(value)))
 
 
 def plural(n: int, word: str) -> str:
