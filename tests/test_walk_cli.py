@@ -192,3 +192,16 @@ def test_the_walk_and_the_report_count_the_same_controls(catalog: Catalog, ids: 
     text = CliRunner().invoke(main, ["report", str(path), "--format", "markdown"]).stdout
     assert (f"of {len(ids) - 4} applicable controls evidenced = 100.0% ({len(ids)} apply to "
             f"this scheme's profile; 4 found not applicable: {', '.join(ids[:4])})") in text
+
+
+def test_ages_that_cannot_be_are_refused_before_anything_is_saved(catalog: Catalog,
+                                                                  tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    sets = [a.replace("age_min=10", "age_min=14") for a in SETS]
+    result = walk("--answers", str(path), *sets, "--assessor", "Sam", lines=["y"])
+    assert result.exit_code == 2 and not path.exists()
+    assert "youngest age 14 is above oldest age 13" in result.stderr
+    typed = walk("--answers", str(path), lines=["Oak Lane", "S-001", "unofficial", "1", "14",
+                                                "9", "no", "n", "Sam"])
+    assert typed.exit_code == 2 and "youngest age 14 is above oldest age 9" in typed.stderr
+    assert path.exists() and load_answers(path, catalog).profile.get("age_max") is None

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from youthscheme_audit.catalog import Catalog, parse_profile_value
+from youthscheme_audit.catalog import Catalog, age_problem, parse_profile_value
 from youthscheme_audit.errors import AnswersError, YamlError
 from youthscheme_audit.models import Answer, Mode, iso_date
 from youthscheme_audit.yamlio import (
@@ -414,10 +414,9 @@ def _profile(doc: YDict, catalog: Catalog, p: str) -> dict[str, Any]:
                                             else str(value))
         except ValueError as exc:
             raise AnswersError(str(exc), p, node.line_of(name)) from None
-    low, high = out.get("age_min"), out.get("age_max")
-    if isinstance(low, int) and isinstance(high, int) and low > high:
-        raise AnswersError(f"age_min {low} is above age_max {high}: the youngest cannot be older "
-                           "than the oldest", p, node.line_of("age_min"))
+    problem = age_problem(catalog, out)
+    if problem:
+        raise AnswersError(problem, p, node.line_of("age_min"))
     return out
 
 

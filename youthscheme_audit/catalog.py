@@ -858,6 +858,18 @@ def number_problem(key: str, value: float) -> str | None:
     return None
 
 
+def age_problem(catalog: Catalog, profile: dict[str, Any]) -> str | None:
+    """What is wrong with a profile's age range (the youngest older than the oldest), or None.
+
+    The one rule answers files, the walk and --set share (a register notes it per row)."""
+    low, high = profile.get("age_min"), profile.get("age_max")
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        names = [f.label if (f := catalog.field(n)) else n for n in ("age_min", "age_max")]
+        return (f"{names[0]} {low} is above {names[1]} {high}: the youngest cannot be older "
+                "than the oldest")
+    return None
+
+
 def parse_profile_value(pfield: ProfileField, text: str) -> Any:
     """A profile value typed by a user (--set, a prompt): validated and converted.
 

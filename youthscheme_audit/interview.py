@@ -28,7 +28,13 @@ from youthscheme_audit.answers import (
     parse_answer,
     slug,
 )
-from youthscheme_audit.catalog import Catalog, Control, ProfileField, parse_profile_value
+from youthscheme_audit.catalog import (
+    Catalog,
+    Control,
+    ProfileField,
+    age_problem,
+    parse_profile_value,
+)
 from youthscheme_audit.engine import not_applicable_reason
 from youthscheme_audit.errors import AnswersError, AuditError
 from youthscheme_audit.models import Answer, Finding, Mode, Severity, Status, shown
@@ -179,6 +185,9 @@ def parse_presets(catalog: Catalog, sets: Iterable[str], scheme_name: str | None
             out[pfield.name] = parse_profile_value(pfield, value) if value.strip() else None
         except ValueError as exc:
             raise AuditError(f"--set {item}: {exc}") from None
+    problem = age_problem(catalog, out)
+    if problem:
+        raise AuditError(f"--set: {problem}")
     return out
 
 
@@ -294,7 +303,15 @@ class Interview:
             self.shown_area = PROFILE_HEADING
         for pfield in todo:
             current = self.answers.profile.get(pfield.name)
-            self.answers.profile[pfield.name] = ask_field(self.p, pfield, current)
+            while True:
+                value = ask_field(self.p, pfield, current)
+                problem = age_problem(self.catalog, {**self.answers.profile, pfield.name: value})
+                if not problem:
+                    break
+                if not self.p.interactive:  # a script never loops on a re-prompt
+                    raise AuditError(problem, where="walk input")
+                self.p.show(f"{problem}; answer again.", "hint")
+            self.answers.profile[pfield.name] = value
             self.save()
 
     def ask_assessor(self) -> None:
