@@ -208,7 +208,7 @@ def test_undecodable_yaml_is_one_line_with_its_line(data: bytes, expected: str,
 def test_age_min_above_age_max_in_answers_names_the_line(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(ANSWERS_HEAD + "profile:\n  age_min: 14\n  age_max: 9\n")
     code, _, err = run("report", str(tmp_path / "a.yaml"))
-    one_line(code, err, "a.yaml:4: age_min 14 is above age_max 9")
+    one_line(code, err, "a.yaml:4: youngest age 14 is above oldest age 9")
 
 
 def test_the_bundled_checklists_still_lint_clean() -> None:
