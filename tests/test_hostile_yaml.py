@@ -214,3 +214,11 @@ def test_age_min_above_age_max_in_answers_names_the_line(tmp_path: Path) -> None
 def test_the_bundled_checklists_still_lint_clean() -> None:
     code, _, err = run("lint", str(bundled_dir()))
     assert code == 0, err
+
+
+def test_a_waiver_of_a_retired_control_names_its_replacements(tmp_path: Path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(WAIVER.replace("GOV-01", "VET-04"), encoding="utf-8")
+    code, _, err = run("report", str(ANSWERS), "--waivers", str(path))
+    one_line(code, err, "w.yaml:2: 'VET-04' was retired and replaced by VET-12",
+             "waive those instead")

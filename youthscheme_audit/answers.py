@@ -428,10 +428,7 @@ def _answers(doc: YDict, catalog: Catalog, p: str) -> dict[str, AnswerRecord]:
     for cid, entry in node.items():
         line = node.line_of(cid)
         if cid not in catalog.controls:
-            retired = catalog.retired.get(cid)
-            message = retired.message() if retired else \
-                f"'{cid}' is not a control in the checklists in use"
-            raise AnswersError(message, p, line)
+            raise AnswersError(catalog.unknown_control(cid), p, line)
         if isinstance(entry, str | bool):  # short form: GOV-01: yes
             entry = YDict({"answer": entry})
             entry.line, entry.key_lines = line, {"answer": line}

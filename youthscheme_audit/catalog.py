@@ -171,10 +171,10 @@ class Retired:
     path: str = ""
     line: int = 0
 
-    def message(self) -> str:
-        """What an answers file that still uses the id is told."""
+    def message(self, act: str = "answer") -> str:
+        """What a file that still uses the id is told (``act``: answer, waive ...)."""
         return (f"'{self.id}' was retired and replaced by {', '.join(self.replaced_by)} "
-                f"because {self.why}; answer those instead")
+                f"because {self.why}; {act} those instead")
 
 
 @dataclass(frozen=True)
@@ -242,6 +242,12 @@ class Catalog:
     def field(self, name: str) -> ProfileField | None:
         """The profile field called ``name``."""
         return next((f for f in self.profile if f.name == name), None)
+
+    def unknown_control(self, cid: str, act: str = "answer") -> str:
+        """Why ``cid`` cannot be used: retired (and what replaced it), or never a control."""
+        retired = self.retired.get(cid)
+        return retired.message(act) if retired else \
+            f"'{cid}' is not a control in the checklists in use"
 
     def versions(self) -> list[dict[str, str]]:
         """Checklist ids and versions, as answers files and reports record them."""

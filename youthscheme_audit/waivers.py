@@ -75,8 +75,7 @@ def _waiver(node: object, line: int, catalog: Catalog, p: str) -> Waiver:
                           "waive the control for every scheme", p, node.line_of("scheme_id"))
     cid = fields["control_id"]
     if cid not in catalog.controls:
-        raise WaiverError(f"'{cid}' is not a control in the checklists in use", p,
-                          node.line_of("control_id"))
+        raise WaiverError(catalog.unknown_control(cid, "waive"), p, node.line_of("control_id"))
     if iso_date(fields["expires"]) is None:
         raise WaiverError(f"expires must be a date YYYY-MM-DD, not '{fields['expires']}'", p,
                           node.line_of("expires"))
