@@ -15,7 +15,7 @@ from typing import Any
 
 from youthscheme_audit.answers import AnswerRecord
 from youthscheme_audit.catalog import Catalog, Control
-from youthscheme_audit.checks import Check, Context, Outcome
+from youthscheme_audit.checks import Check, Context
 from youthscheme_audit.checks.base import Tally, label
 from youthscheme_audit.errors import RegisterError
 from youthscheme_audit.models import (
@@ -324,7 +324,6 @@ class RegisterEvaluator:
         self.cite = cite  # False: counts and reasons only (a league table needs no rows)
         self.schemes = scheme_rows(register, [f.name for f in catalog.profile])
         self.ctx = Context(as_of, {s.scheme_id: s.profile for s in self.schemes})
-        self._row_counts: dict[str, Counter[Any]] = {}
         # findings without cited rows repeat across schemes: build each one once
         self._shared: dict[tuple[str, Status, str], Finding] = {}
         self._plans: dict[tuple[Any, ...], Plan] = {}
@@ -333,36 +332,56 @@ class RegisterEvaluator:
             c.field for control in catalog.ordered() for c in control.when
         } | {"scheme_type"})  # the profile fields applicability depends on
         checked = [c for c in catalog.ordered() if c.register]
-        self.runs: dict[str, list[_CheckRun]] = {}
-        for n, control in enumerate(checked):
+        checks = [check for control in checked for check in control.register]
+        runs = {id(check): _CheckRun(check, None) for check in checks
+                if check.table not in register.tables}
+        by_table: dict[str, list[Check]] = defaultdict(list)
+        for check in checks:
+            if check.table in register.tables:
+                by_table[check.table].append(check)
+        for n, (name, table_checks) in enumerate(by_table.items()):
             if progress is not None:
-                progress("checking controls", n, len(checked))
-            self.runs[control.id] = [self._run(check) for check in control.register]
+                progress("checking controls", n, len(by_table))
+            runs.update(self._run_table(register.tables[name], table_checks))
+        self.runs: dict[str, list[_CheckRun]] = {
+            control.id: [runs[id(check)] for check in control.register] for control in checked}
 
-    def _counts(self, table: Table) -> Counter[Any]:
-        if table.name not in self._row_counts:
-            self._row_counts[table.name] = Counter(table.columns["scheme_id"])
-        return self._row_counts[table.name]
+    def _run_table(self, table: Table, checks: list[Check]) -> dict[int, _CheckRun]:
+        """Every check of one table: row outcomes per check, then one group-by per scheme."""
+        import polars as pl
 
-    def _run(self, check: Check) -> _CheckRun:
-        table = self.register.tables.get(check.table)
-        if table is None:
-            return _CheckRun(check, None)
-        absent = tuple(sorted(c for c in check.columns() if c not in table.columns))
-        outcome: Outcome = check.evaluate(table, self.ctx)
-        sid = table.columns["scheme_id"]
-        scheme_of = sid.__getitem__
-        considered = (
-            self._counts(table) if outcome.considered is None
-            else Counter(map(scheme_of, outcome.considered))
-        )
-        run = _CheckRun(check, table, absent, Counter(map(scheme_of, outcome.fail)),
-                        Counter(map(scheme_of, outcome.unknown)), considered,
-                        self._counts(table), unsure=outcome.unsure, citing=self.cite)
-        if self.cite:
-            run.fail_rows = _group(sid, outcome.fail)
-            run.unknown_rows = _group(sid, outcome.unknown)
-        return run
+        from youthscheme_audit.checks.base import FAIL, OPEN, SKIP, UNSURE
+        from youthscheme_audit.frames import recoded, rows_where
+
+        outcomes = [check.outcomes(table, self.ctx) for check in checks]
+        scheme = recoded(table.coded["scheme_id"], lambda v: v)  # one code per scheme id
+        frame = pl.DataFrame({"s": scheme.codes,
+                              **{f"c{k}": codes for k, codes in enumerate(outcomes)}})
+        counts = frame.group_by("s").agg(
+            pl.len().alias("rows"),
+            *(expr for k in range(len(checks)) for expr in (
+                (pl.col(f"c{k}") != SKIP).sum().alias(f"n{k}"),
+                (pl.col(f"c{k}") == FAIL).sum().alias(f"f{k}"),
+                (pl.col(f"c{k}") >= OPEN).sum().alias(f"u{k}"))))
+        ids = [scheme.values[code] for code in counts["s"].to_list()]
+
+        def tally(column: str) -> Counter[Any]:
+            return Counter(dict(zip(ids, counts[column].to_list(), strict=True)))
+
+        rows = tally("rows")
+        sid = table.columns["scheme_id"] if self.cite else []
+        out = {}
+        for k, check in enumerate(checks):
+            absent = tuple(sorted(c for c in check.columns() if c not in table.columns))
+            run = _CheckRun(check, table, absent, tally(f"f{k}"), tally(f"u{k}"),
+                            tally(f"n{k}"), rows, citing=self.cite)
+            if self.cite:
+                codes = outcomes[k]
+                run.fail_rows = _group(sid, rows_where(codes, FAIL))
+                run.unknown_rows = _group(sid, rows_where(codes, OPEN, UNSURE))
+                run.unsure = set(rows_where(codes, UNSURE))
+            out[id(check)] = run
+        return out
 
     def scheme(self, scheme_id: str, where: str | None = None) -> SchemeRow:
         """The scheme called ``scheme_id``; a RegisterError naming a few known ids otherwise."""
