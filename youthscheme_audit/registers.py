@@ -525,7 +525,17 @@ def read_table(
     source: Source, spec: TableSpec, mapping: Mapping, known: set[str] | None,
     skip: Collection[str] = (),
 ) -> tuple[Table | None, list[DataIssue]]:
-    """Read one table from its source; None (with a note) when it cannot be used."""
+    """Read one table from its source; None (with a note) when it cannot be used.
+
+    A CSV file is read by polars when it is clean (``csvframe``), else by the careful
+    reader; both give the same table.
+    """
+    if source.sheet is None:
+        from youthscheme_audit.csvframe import read_fast
+
+        fast = read_fast(source, spec, mapping, known, skip)
+        if fast is not None:
+            return fast
     with source.rows() as rows:
         return _read_rows(source, spec, mapping, known, rows, skip)
 

@@ -1,0 +1,229 @@
+"""The fast way to read a clean CSV table: polars splits it, the tool's parsers read it.
+
+Most exports are plain UTF-8 with one record per line. For those, polars reads the
+body (everything below the header row) as text, in parallel, and each kept column is
+parsed once per distinct value (``frames.encode``). Anything else goes to the careful
+reader (``csvfile``) that accounts for every physical line and says what it found; so
+does a file this path is not sure of:
+
+* not UTF-8 (Windows-1252, the odd stray byte), or NUL bytes;
+* a quote in the lines searched for the header, or a record spread over several lines
+  (a quoted line break, a quote left open): polars' records must be exactly the
+  file's lines, or the careful reader reads it;
+* anything polars refuses (a stray quote inside a field, a row with more cells than
+  the first) or a cell longer than ``csvfile.MAX_CELL``.
+
+Row numbers, data-quality issues and parsed values are the same either way: the
+header is found by the same code, and every unreadable value is an issue with its row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Collection
+from typing import Any
+
+import polars as pl
+
+from youthscheme_audit.csvfile import HEADER_SEARCH_ROWS, MAX_CELL, layout
+from youthscheme_audit.errors import RegisterError
+from youthscheme_audit.frames import Coded, encode
+from youthscheme_audit.models import DataIssue
+from youthscheme_audit.registers import (
+    HeaderMatcher,
+    Mapping,
+    Source,
+    Table,
+    _check_ages,
+    _check_duplicates,
+    _check_scheme_ids,
+    _header_notes,
+    _issue_key,
+    _start,
+    _trim,
+    find_header,
+    scheme_key,
+)
+from youthscheme_audit.tables import TableSpec
+from youthscheme_audit.values import BLANK, PARSERS, Unknown
+from youthscheme_audit.yamlio import open_regular
+
+SMALL = 50_000  # rows: a table this small is finished as Python lists, like the careful path
+HEAD_BYTES = 1 << 16
+
+
+def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str] | None,
+              skip: Collection[str] = ()) -> tuple[Table, list[DataIssue]] | None:
+    """The table read with polars, or None when the careful reader must read the file."""
+    with open_regular(source.path, RegisterError, "CSV file") as handle:
+        data = handle.read()
+    if b"\x00" in data or not _is_utf8(data):
+        return None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    head_text = data[:HEAD_BYTES].decode("utf-8", errors="ignore")
+    lines = head_text.splitlines()[:HEADER_SEARCH_ROWS]
+    if '"' in "".join(lines) or "\r" in head_text.replace("\r\n", "\n"):
+        return None
+    shape = layout(head_text)
+    head = list(csv.reader(lines, delimiter=shape.delimiter))
+    header = find_header(HeaderMatcher(spec, mapping.columns.get(spec.name)), head)
+    if header is None or "scheme_id" not in header.columns:
+        return None  # the careful reader says why
+    body = _after_lines(data, header.index + 1)
+    if body is None:
+        return None
+    reading = _start(spec, header, skip)
+    frame = _split(body, shape.delimiter, [j for j, _ in reading.keep])
+    if frame is None:
+        return None
+    coded = _parse(frame, reading, spec)
+    reading.nrows = frame.height
+    if reading.nrows <= SMALL or spec.name == "schemes":
+        return _finish_as_lists(source, reading, coded, known, header)
+    _note_unreadable(reading, coded)
+    reading.columns = {"scheme_id": []}  # issues read scheme ids from the codes below
+    _trim_coded(reading, coded)
+    _scheme_ids_coded(reading, coded, known)
+    table = Table(spec.name, source.label, header.index + 1, None, reading.nrows, coded)
+    return table, _header_notes(spec, header) + [d for *_, d in sorted(reading.issues,
+                                                                          key=_issue_key)]
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _after_lines(data: bytes, count: int) -> bytes | None:
+    """The bytes after the first ``count`` lines (None if the file has fewer)."""
+    at = 0
+    for _ in range(count):
+        at = data.find(b"\n", at) + 1
+        if at == 0:
+            return b"" if count else None
+    return data[at:]
+
+
+def _split(body: bytes, delimiter: str, keep: list[int]) -> pl.DataFrame | None:
+    """The body's kept cells as text, one row per line; None if polars and the lines
+    disagree or polars refuses the file."""
+    lines = body.count(b"\n") + (1 if body and not body.endswith(b"\n") else 0)
+    if not lines:
+        return pl.DataFrame({f"c{j}": pl.Series([], dtype=pl.String) for j in keep})
+    try:
+        frame = pl.read_csv(
+            body, has_header=False, separator=delimiter, infer_schema=False,
+            quote_char='"', raise_if_empty=False, missing_utf8_is_empty_string=True,
+        )
+    except Exception:  # polars raises several kinds for a file it cannot split
+        return None
+    if frame.height != lines:
+        return None
+    names = frame.columns
+    columns = {}
+    for j in keep:
+        if j < len(names):
+            column = frame[names[j]].fill_null("")
+            if (column.str.len_chars().max() or 0) > MAX_CELL:  # the careful reader notes it
+                return None
+        else:  # every row shorter than the header: blank cells, as the csv module reads them
+            column = pl.repeat("", frame.height, dtype=pl.String, eager=True)
+        columns[f"c{j}"] = column
+    return pl.DataFrame(columns)
+
+
+def _parse(frame: pl.DataFrame, reading: Any, spec: TableSpec) -> dict[str, Coded]:
+    """Each kept column parsed: text per cell (ids and names rarely repeat), the rest once
+    per distinct value."""
+    coded = {}
+    for j, name in reading.keep:
+        column = spec.column(name)
+        assert column is not None
+        raw = frame[f"c{j}"]
+        parse = PARSERS[column.type]
+        coded[name] = (Coded(raw=raw, parse=parse)
+                       if column.type == "text" and name != "scheme_id" else encode(raw, parse))
+    return coded
+
+
+def _finish_as_lists(source: Source, reading: Any, coded: dict[str, Coded],
+                     known: set[str] | None, header: Any) -> tuple[Table, list[DataIssue]]:
+    """A small table: the careful reader's own checks, on Python lists."""
+    reading.columns = {name: column.to_list() for name, column in coded.items()}
+    _note_unreadable(reading, coded)
+    _trim(reading)
+    if reading.spec.name == "schemes":
+        _check_ages(reading)
+    _check_scheme_ids(reading, known)
+    if known is None:
+        _check_duplicates(reading)
+    spec = reading.spec
+    table = Table(spec.name, source.label, header.index + 1, reading.columns, reading.nrows)
+    return table, _header_notes(spec, header) + [d for *_, d in sorted(reading.issues,
+                                                                          key=_issue_key)]
+
+
+def _note_unreadable(reading: Any, coded: dict[str, Coded]) -> None:
+    """A data-quality issue for every cell whose value could not be read."""
+    sid = coded["scheme_id"]
+    for name, column in coded.items():
+        if column._codes is None:  # text parsed per cell: never unreadable
+            continue
+        bad = column.codes_where(lambda v: v.__class__ is Unknown and v.problem)
+        for i in column.rows_with(bad):
+            value = column.values[column.codes[i]]
+            scheme = sid.values[sid.codes[i]]
+            _add(reading, i, name, value.raw, value.problem, scheme)
+
+
+def _add(reading: Any, index: int, column: str, value: str, problem: str, scheme: Any) -> None:
+    """``_Reading.add`` for a table held as codes."""
+    order = next((k for k, (_, c) in enumerate(reading.keep) if c == column), -1)
+    row = reading.row_number(index)
+    reading.issues.append((row, order, DataIssue(
+        reading.spec.name, row, column, value, problem,
+        scheme if isinstance(scheme, str) else "")))
+
+
+def _value(column: Coded, i: int) -> Any:
+    if column._codes is None:
+        return column._parse(column._raw[i])
+    return column.values[column.codes[i]]
+
+
+def _trim_coded(reading: Any, coded: dict[str, Coded]) -> None:
+    """Drop fully blank rows at the end (exports often carry formatted empty rows)."""
+    n = reading.nrows
+    while n and all(_value(c, n - 1) is BLANK for c in coded.values()):
+        n -= 1
+    if n < reading.nrows:
+        for name, column in coded.items():
+            if column._codes is None:
+                coded[name] = Coded(raw=column._raw.head(n), parse=column._parse)
+            else:
+                coded[name] = Coded(column.codes.head(n), column.values)
+        last = reading.row_number(n - 1)
+        reading.issues = [item for item in reading.issues if item[0] <= last]
+        reading.nrows = n
+
+
+def _scheme_ids_coded(reading: Any, coded: dict[str, Coded], known: set[str] | None) -> None:
+    """``registers._check_scheme_ids`` on codes: case-variants renamed once per distinct
+    id, rows without a scheme_id noted (unless the whole row is blank)."""
+    sid = coded["scheme_id"]
+    if known is not None:
+        canonical = {scheme_key(k): k for k in known}
+        values = [canonical.get(scheme_key(v), v) if v.__class__ is str and v not in known
+                  else v for v in sid.values]
+        sid.set_values(values)
+    missing = sid.codes_where(lambda v: isinstance(v, Unknown))
+    others = [c for name, c in coded.items() if name != "scheme_id"]
+    for i in sid.rows_with(missing):
+        value = sid.values[sid.codes[i]]
+        if value is not BLANK or any(_value(c, i) is not BLANK for c in others):
+            _add(reading, i, "scheme_id", value.raw, "row has no scheme_id; not counted", "")
