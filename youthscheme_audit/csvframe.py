@@ -118,7 +118,7 @@ def _split(body: bytes, delimiter: str, keep: list[int]) -> pl.DataFrame | None:
     try:
         frame = pl.read_csv(
             body, has_header=False, separator=delimiter, infer_schema=False,
-            quote_char='"', raise_if_empty=False, missing_utf8_is_empty_string=True,
+            quote_char='"', raise_if_empty=False, empty_string_is_null=False,
         )
     except Exception:  # polars raises several kinds for a file it cannot split
         return None

@@ -74,7 +74,7 @@ class Coded:
         """The rows whose code is in ``wanted``, in order."""
         if not wanted:
             return []
-        return self.codes.is_in(pl.Series(sorted(wanted), dtype=CODE)).arg_true().to_list()
+        return self.codes.is_in(sorted(wanted)).arg_true().to_list()
 
     def codes_where(self, test: Any) -> set[int]:
         """The codes whose value passes ``test`` (called once per distinct value)."""
