@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import polars as pl
@@ -67,7 +67,7 @@ def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str]
     if '"' in "".join(lines) or "\r" in head_text.replace("\r\n", "\n"):
         return None
     shape = layout(head_text)
-    head = list(csv.reader(lines, delimiter=shape.delimiter))
+    head: list[Sequence[Any]] = list(csv.reader(lines, delimiter=shape.delimiter))
     header = find_header(HeaderMatcher(spec, mapping.columns.get(spec.name)), head)
     if header is None or "scheme_id" not in header.columns:
         return None  # the careful reader says why
@@ -129,7 +129,8 @@ def _split(body: bytes, delimiter: str, keep: list[int]) -> pl.DataFrame | None:
     for j in keep:
         if j < len(names):
             column = frame[names[j]].fill_null("")
-            if (column.str.len_chars().max() or 0) > MAX_CELL:  # the careful reader notes it
+            longest = column.str.len_chars().max()
+            if isinstance(longest, int) and longest > MAX_CELL:  # the careful reader notes it
                 return None
         else:  # every row shorter than the header: blank cells, as the csv module reads them
             column = pl.repeat("", frame.height, dtype=pl.String, eager=True)
@@ -172,13 +173,12 @@ def _note_unreadable(reading: Any, coded: dict[str, Coded]) -> None:
     """A data-quality issue for every cell whose value could not be read."""
     sid = coded["scheme_id"]
     for name, column in coded.items():
-        if column._codes is None:  # text parsed per cell: never unreadable
+        if column.per_cell:  # text: never unreadable
             continue
         bad = column.codes_where(lambda v: v.__class__ is Unknown and v.problem)
         for i in column.rows_with(bad):
-            value = column.values[column.codes[i]]
-            scheme = sid.values[sid.codes[i]]
-            _add(reading, i, name, value.raw, value.problem, scheme)
+            value = column.value_at(i)
+            _add(reading, i, name, value.raw, value.problem, sid.value_at(i))
 
 
 def _add(reading: Any, index: int, column: str, value: str, problem: str, scheme: Any) -> None:
@@ -190,23 +190,14 @@ def _add(reading: Any, index: int, column: str, value: str, problem: str, scheme
         scheme if isinstance(scheme, str) else "")))
 
 
-def _value(column: Coded, i: int) -> Any:
-    if column._codes is None:
-        return column._parse(column._raw[i])
-    return column.values[column.codes[i]]
-
-
 def _trim_coded(reading: Any, coded: dict[str, Coded]) -> None:
     """Drop fully blank rows at the end (exports often carry formatted empty rows)."""
     n = reading.nrows
-    while n and all(_value(c, n - 1) is BLANK for c in coded.values()):
+    while n and all(c.value_at(n - 1) is BLANK for c in coded.values()):
         n -= 1
     if n < reading.nrows:
         for name, column in coded.items():
-            if column._codes is None:
-                coded[name] = Coded(raw=column._raw.head(n), parse=column._parse)
-            else:
-                coded[name] = Coded(column.codes.head(n), column.values)
+            coded[name] = column.head(n)
         last = reading.row_number(n - 1)
         reading.issues = [item for item in reading.issues if item[0] <= last]
         reading.nrows = n
@@ -224,6 +215,6 @@ def _scheme_ids_coded(reading: Any, coded: dict[str, Coded], known: set[str] | N
     missing = sid.codes_where(lambda v: isinstance(v, Unknown))
     others = [c for name, c in coded.items() if name != "scheme_id"]
     for i in sid.rows_with(missing):
-        value = sid.values[sid.codes[i]]
-        if value is not BLANK or any(_value(c, i) is not BLANK for c in others):
+        value = sid.value_at(i)
+        if value is not BLANK or any(c.value_at(i) is not BLANK for c in others):
             _add(reading, i, "scheme_id", value.raw, "row has no scheme_id; not counted", "")

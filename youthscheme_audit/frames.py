@@ -66,6 +66,27 @@ class Coded:
                 self._list = list(map(self.values.__getitem__, self.codes.to_list()))
         return self._list
 
+    @property
+    def per_cell(self) -> bool:
+        """Whether the column is parsed per cell (text) and not encoded (yet)."""
+        return self._codes is None and self._raw is not None
+
+    def value_at(self, i: int) -> Any:
+        """Row i's value, without building the whole list."""
+        if self._list is not None:
+            return self._list[i]
+        if self._raw is not None and self._codes is None:
+            return self._parse(self._raw[i] or "")
+        return self.values[self.codes[i]]
+
+    def head(self, n: int) -> Coded:
+        """The first ``n`` rows."""
+        if self._list is not None:
+            return Coded(cells=self._list[:n])
+        if self._raw is not None and self._codes is None:
+            return Coded(raw=self._raw.head(n), parse=self._parse)
+        return Coded(self.codes.head(n), self.values)
+
     def set_values(self, values: list[Any]) -> None:
         """Replace the value of every code (a rename that keeps the codes)."""
         self._values, self._list = values, None
@@ -145,8 +166,8 @@ def per_distinct(table: Any, names: Sequence[str], judge: Callable[[dict[str, An
     columns = [table.coded[n] for n in present]
     if len(columns) == 1:
         (name,), (column,) = present, columns
-        lookup = [judge({**fixed, name: value}) for value in column.values]
-        return pl.Series(lookup, dtype=OUTCOME).gather(column.codes)
+        each = [judge({**fixed, name: value}) for value in column.values]
+        return pl.Series(each, dtype=OUTCOME).gather(column.codes)
     if math.prod(max(len(c.values), 1) for c in columns) >= 1 << 63:
         return _per_distinct_rows(present, columns, fixed, judge)
     # one key per row from the codes of every column, then one judgement per distinct key

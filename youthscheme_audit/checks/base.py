@@ -107,6 +107,7 @@ OUT, MAYBE, IN = 0, 1, 2  # a row's scope; a row's overall scope is the least of
 # a row's outcome for one check: out of scope, passes, fails, cannot be checked, or does
 # not pass where its scope cannot be told (it counts as cannot be checked)
 SKIP, PASS, FAIL, OPEN, UNSURE = 0, 1, 2, 3, 4
+VERDICT = {True: PASS, False: FAIL, None: OPEN}  # a rule's verdict on a row as its code
 
 
 class RowFilter:
@@ -248,23 +249,21 @@ class Check:
     def outcomes(self, table: Table, ctx: Context) -> pl.Series:
         """One outcome code per row (SKIP, PASS, FAIL, OPEN or UNSURE), as a polars Series.
 
-        ``test`` and the scope are worked out once per distinct combination of the values
-        they read, then mapped back onto the rows natively; a kind whose inputs rarely
-        repeat together gives ``native`` verdicts instead, and only the scope is
-        worked out this way.
+        The rule and the scope are each worked out once per distinct combination of the
+        values they read, then mapped back onto the rows natively; a kind whose inputs
+        rarely repeat together gives ``native`` verdicts instead.
         """
         from youthscheme_audit.frames import combine, per_distinct
 
-        native = self.native(table, ctx)
-        if native is None:
+        verdict = self.native(table, ctx)
+        if verdict is None:
             inputs = self.inputs()
-            return per_distinct(table, [*inputs, *self.where.spec, *self.unless.spec],
-                                lambda v: self._outcome(ctx, v, inputs))
+            verdict = per_distinct(table, inputs,
+                                   lambda v: VERDICT[self.test(ctx, *map(v.__getitem__, inputs))])
         scoped = [*self.where.spec, *self.unless.spec]
         if not scoped:
-            return native
-        scope = per_distinct(table, scoped, self._scope)
-        return combine(scope, native)
+            return verdict
+        return combine(per_distinct(table, scoped, self._scope), verdict)
 
     def native(self, table: Table, ctx: Context) -> pl.Series | None:
         """Verdict codes (PASS, FAIL or OPEN) for every row computed natively, or None."""
@@ -276,17 +275,6 @@ class Check:
         if self.unless.spec and self.unless.scope_of(values) == IN:
             scope = OUT
         return (SKIP, UNSURE, PASS)[scope]
-
-    def _outcome(self, ctx: Context, values: dict[str, Any], inputs: list[str]) -> int:
-        scope = self._scope(values)
-        if scope == SKIP:
-            return SKIP
-        verdict = self.test(ctx, *(values[c] for c in inputs))
-        if verdict is True:
-            return PASS
-        if scope == UNSURE:
-            return UNSURE
-        return FAIL if verdict is False else OPEN
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         """Why row ``index`` failed or is unknown: (column, value, threshold, message)."""

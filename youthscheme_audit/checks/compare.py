@@ -168,10 +168,10 @@ class Compare(Check):
         if self.first is not None:
             frame["f"], frame["fs"] = side(self.first)
 
-        def holds(name: str) -> pl.Expr:
+        def holds(name: str) -> Any:  # a polars when-then, to be finished
             return pl.when(self.op(pl.col(name), pl.col("r"))).then(pl.lit(PASS, OUTCOME))
 
-        rule = pl.when(pl.col("rs") != KNOWN).then(pl.col("rs"))
+        rule: Any = pl.when(pl.col("rs") != KNOWN).then(pl.col("rs"))
         if self.first is not None:
             rule = rule.when(pl.col("fs") == KNOWN).then(
                 holds("f").otherwise(pl.lit(FAIL, OUTCOME)))

@@ -25,9 +25,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from youthscheme_audit.checks.base import (
-    FAIL,
-    OPEN,
-    PASS,
+    VERDICT,
     Check,
     Context,
     Param,
@@ -108,8 +106,7 @@ class DateAge(Check):
         folded = frame.select(pl.max_horizontal(pl.col(r"^d\d+$")).alias("day"),
                               pl.any_horizontal(pl.col(r"^u\d+$")).alias("unread"))
         distinct = folded.unique()
-        codes = {True: PASS, False: FAIL, None: OPEN}
-        judged = [codes[self.judge(ctx, None if day is None else dt.date.fromordinal(day),
+        judged = [VERDICT[self.judge(ctx, None if day is None else dt.date.fromordinal(day),
                                    bool(unread))]
                   for day, unread in distinct.iter_rows()]
         lookup = distinct.with_columns(pl.Series("out", judged, dtype=OUTCOME))

@@ -22,9 +22,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from youthscheme_audit.checks.base import (
-    FAIL,
-    OPEN,
-    PASS,
+    VERDICT,
     Check,
     Context,
     Param,
@@ -126,10 +124,9 @@ class Ratio(Check):
         coded = dict(table.coded)
         if "scheme_id" in coded:
             coded["scheme_id"] = recoded(coded["scheme_id"], lambda s: self.band(ctx, s))
-        codes = {True: PASS, False: FAIL, None: OPEN}
         return per_distinct(
             SimpleNamespace(coded=coded, nrows=table.nrows), self.inputs(),
-            lambda v: codes[self.judge(v["scheme_id"], v[self.adults], v[self.young])])
+            lambda v: VERDICT[self.judge(v["scheme_id"], v[self.adults], v[self.young])])
 
     def describe(self) -> str:
         bands = ", ".join(f"1:{per} up to age {age}" for age, per in self.bands)
