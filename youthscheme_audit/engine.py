@@ -30,7 +30,7 @@ from youthscheme_audit.models import (
     Waiver,
     shown,
 )
-from youthscheme_audit.registers import Register, Table, rows_of, scheme_key
+from youthscheme_audit.registers import Register, Table, scheme_key
 from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 from youthscheme_audit.waivers import for_scheme, in_date
@@ -216,7 +216,7 @@ def scheme_rows(register: Register, profile_fields: Iterable[str]) -> list[Schem
     table = register.tables["schemes"]
     ids = table.columns["scheme_id"]
     names = table.columns.get("scheme_name")
-    fields = [f for f in profile_fields if f in table.columns]
+    fields = [(f, table.columns[f]) for f in profile_fields if f in table.columns]
     seen: set[str] = set()
     out = []
     for i in range(table.nrows):
@@ -224,7 +224,7 @@ def scheme_rows(register: Register, profile_fields: Iterable[str]) -> list[Schem
         if isinstance(sid, Unknown) or scheme_key(sid) in seen:
             continue  # the reader notes the duplicate as a data-quality issue
         seen.add(scheme_key(sid))
-        profile = {f: _known(table.columns[f][i]) for f in fields}
+        profile = {f: _known(values[i]) for f, values in fields}
         profile["scheme_id"] = sid
         name = _known(names[i]) if names is not None else None
         out.append(SchemeRow(sid, name or sid, profile))
@@ -541,18 +541,14 @@ class RegisterEvaluator:
             if name == "schemes":
                 continue
             spec = TABLES[name]
-            keys = table.columns.get(spec.key) if spec.key else None
-            ids = table.columns["scheme_id"]
-            strange = {v for v in set(ids) if isinstance(v, str) and v not in known}
-            for sid, rows in rows_of(ids, strange).items():
-                found.setdefault(sid, []).extend(
-                    (name, table.row_number(i), _record(keys, i)) for i in rows)
+            keys = table.coded.get(spec.key) if spec.key else None
+            ids = table.coded["scheme_id"]
+            strange = ids.codes_where(lambda v: isinstance(v, str) and v not in known)
+            for i in ids.rows_with(strange):
+                key = keys.value_at(i) if keys is not None else ""
+                found.setdefault(ids.value_at(i), []).append(
+                    (name, table.row_number(i), key if isinstance(key, str) else ""))
         return [UnlistedScheme(sid, tuple(found[sid])) for sid in sorted(found)]
 
     def __iter__(self) -> Iterator[SchemeRow]:
         return iter(self.schemes)
-
-
-def _record(keys: Sequence[Any] | None, i: int) -> str:
-    """The record id of row ``i`` (person_id, activity_id ...), or "" when unknown."""
-    return keys[i] if keys is not None and isinstance(keys[i], str) else ""

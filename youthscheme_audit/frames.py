@@ -115,14 +115,19 @@ def recoded(column: Coded, of: Callable[[Any], Any]) -> Coded:
 
 
 def encode(raw: pl.Series, parse: Any) -> Coded:
-    """A column of raw text (nulls read as blank) parsed once per distinct value."""
-    text = raw.fill_null("")
-    distinct = text.unique()
-    lookup = pl.DataFrame({"raw": distinct, "code": pl.Series(range(len(distinct)),
-                                                               dtype=CODE)})
-    codes = text.to_frame("raw").join(lookup, on="raw", how="left",
-                                      maintain_order="left")["code"]
-    return Coded(codes, list(map(parse, distinct.to_list())))
+    """A column of raw text (nulls read as blank) parsed once per distinct value.
+
+    polars' categorical cast finds the distinct values natively; its codes are shared
+    by every categorical column, so they are renumbered 0..n-1 for this column.
+    """
+    categorical = raw.fill_null("").cast(pl.Categorical)
+    distinct = categorical.unique()
+    shared = distinct.to_physical()
+    top = shared.max()
+    dense = pl.repeat(0, (top if isinstance(top, int) else 0) + 1, dtype=CODE, eager=True).scatter(
+        shared, pl.Series(range(len(shared)), dtype=CODE))
+    codes = dense.gather(categorical.to_physical())
+    return Coded(codes, list(map(parse, distinct.cast(pl.String).to_list())))
 
 
 class Lists(Mapping[str, list[Any]]):
