@@ -71,11 +71,8 @@ def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str]
     header = find_header(HeaderMatcher(spec, mapping.columns.get(spec.name)), head)
     if header is None or "scheme_id" not in header.columns:
         return None  # the careful reader says why
-    body = _after_lines(data, header.index + 1)
-    if body is None:
-        return None
     reading = _start(spec, header, skip)
-    frame = _split(body, shape.delimiter, [j for j, _ in reading.keep])
+    frame = _split(data, header.index + 1, shape.delimiter, [j for j, _ in reading.keep])
     if frame is None:
         return None
     coded = _parse(frame, reading, spec)
@@ -92,6 +89,8 @@ def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str]
 
 
 def _is_utf8(data: bytes) -> bool:
+    if data.isascii():  # most exports: no copy needed to tell
+        return True
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -99,25 +98,15 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _after_lines(data: bytes, count: int) -> bytes | None:
-    """The bytes after the first ``count`` lines (None if the file has fewer)."""
-    at = 0
-    for _ in range(count):
-        at = data.find(b"\n", at) + 1
-        if at == 0:
-            return b"" if count else None
-    return data[at:]
-
-
-def _split(body: bytes, delimiter: str, keep: list[int]) -> pl.DataFrame | None:
-    """The body's kept cells as text, one row per line; None if polars and the lines
-    disagree or polars refuses the file."""
-    lines = body.count(b"\n") + (1 if body and not body.endswith(b"\n") else 0)
-    if not lines:
+def _split(data: bytes, skip: int, delimiter: str, keep: list[int]) -> pl.DataFrame | None:
+    """The kept cells below the first ``skip`` lines as text, one row per line; None if
+    polars and the lines disagree, polars refuses the file or a cell is too long."""
+    lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0) - skip
+    if lines <= 0:
         return pl.DataFrame({f"c{j}": pl.Series([], dtype=pl.String) for j in keep})
     try:
         frame = pl.read_csv(
-            body, has_header=False, separator=delimiter, infer_schema=False,
+            data, has_header=False, skip_lines=skip, separator=delimiter, infer_schema=False,
             quote_char='"', raise_if_empty=False, empty_string_is_null=False,
         )
     except Exception:  # polars raises several kinds for a file it cannot split
@@ -125,30 +114,32 @@ def _split(body: bytes, delimiter: str, keep: list[int]) -> pl.DataFrame | None:
     if frame.height != lines:
         return None
     names = frame.columns
-    columns = {}
-    for j in keep:
-        if j < len(names):
-            column = frame[names[j]].fill_null("")
-            longest = column.str.len_chars().max()
-            if isinstance(longest, int) and longest > MAX_CELL:  # the careful reader notes it
-                return None
-        else:  # every row shorter than the header: blank cells, as the csv module reads them
-            column = pl.repeat("", frame.height, dtype=pl.String, eager=True)
-        columns[f"c{j}"] = column
-    return pl.DataFrame(columns)
+    # a row shorter than the header has blank cells, as the csv module reads it
+    frame = frame.select(
+        pl.col(names[j]).fill_null("").alias(f"c{j}") if j < len(names)
+        else pl.repeat("", frame.height, dtype=pl.String).alias(f"c{j}") for j in keep)
+    longest = frame.select(pl.all().str.len_bytes().max()).row(0) if keep else ()
+    if any(n is not None and n > MAX_CELL for n in longest):  # the careful reader notes it
+        return None
+    return frame
 
 
 def _parse(frame: pl.DataFrame, reading: Any, spec: TableSpec) -> dict[str, Coded]:
     """Each kept column parsed: text per cell (ids and names rarely repeat), the rest once
     per distinct value."""
     coded = {}
+    parsed: dict[str, dict[str, Any]] = {}  # per type: columns of one type share their values
     for j, name in reading.keep:
         column = spec.column(name)
         assert column is not None
         raw = frame[f"c{j}"]
+        if column.type == "text" and name != "scheme_id":
+            coded[name] = Coded(raw=raw, parse=PARSERS["text"])
+            continue
+        cache = parsed.setdefault(column.type, {})
         parse = PARSERS[column.type]
-        coded[name] = (Coded(raw=raw, parse=parse)
-                       if column.type == "text" and name != "scheme_id" else encode(raw, parse))
+        coded[name] = encode(raw, lambda text, c=cache, p=parse: c.get(text) or c.setdefault(
+            text, p(text)))
     return coded
 
 
