@@ -10,8 +10,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import repeat
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from youthscheme_audit.answers import AnswerRecord
 from youthscheme_audit.catalog import Catalog, Control
@@ -34,6 +34,9 @@ from youthscheme_audit.registers import Register, Table, scheme_key
 from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 from youthscheme_audit.waivers import for_scheme, in_date
+
+if TYPE_CHECKING:
+    from youthscheme_audit.frames import Coded
 
 KNOWN_IDS_SHOWN = 5  # in the error for a scheme id the register does not have
 MAX_CITATIONS = 50  # per check and scheme; the reason says how many more there were
@@ -265,6 +268,8 @@ class _CheckRun:
     unknown_rows: dict[Any, list[int]] = field(default_factory=dict)
     unsure: set[int] = field(default_factory=set)  # rows whose scope could not be told
     citing: bool = False
+    # per scheme of the schemes table with rows here: pos (its position), rows, n, f, u
+    tallies: Any = None
 
     def __post_init__(self) -> None:
         # the reasons that do not depend on the scheme: built once
@@ -283,15 +288,26 @@ class _CheckRun:
                 if self.citing and max(tally.fail, tally.unknown) > MAX_CITATIONS else "")
         return status, reason + more + self.note
 
-    def judgements(self) -> dict[Any, Judgement]:
-        """The verdict for every scheme with rows in the table (others get ``default``).
+    def judged(self, nschemes: int) -> Coded:
+        """Every scheme's verdict, by position in the schemes table: a code per scheme
+        and the judgements (code 0: ``default``, a scheme with no rows in the table).
 
         Built for all schemes at once: each distinct set of counts is worded once.
         """
-        fail, unknown, considered = self.fail, self.unknown, self.considered
-        keys = [(n, considered[s], fail[s], unknown[s]) for s, n in self.rows.items()]
-        worded = {key: self._word(Tally(*key)) for key in set(keys)}
-        return dict(zip(self.rows, map(worded.__getitem__, keys), strict=True))
+        import polars as pl
+
+        from youthscheme_audit.frames import CODE, Coded
+
+        codes = pl.repeat(0, nschemes, dtype=CODE, eager=True)
+        if self.tallies is None or not self.tallies.height:
+            return Coded(codes, [self.default])
+        counts = ["rows", "n", "f", "u"]
+        distinct = self.tallies.select(counts).unique()
+        worded = [self.default] + [self._word(Tally(rows, n, fail, unknown))
+                                   for rows, n, fail, unknown in distinct.iter_rows()]
+        lookup = distinct.with_columns(pl.Series("j", range(1, len(worded)), dtype=CODE))
+        found = self.tallies.join(lookup, on=counts, how="left")
+        return Coded(codes.scatter(found["pos"], found["j"]), worded)
 
     def cited_rows(self, scheme_id: Any) -> list[int]:
         """The rows a finding cites for this check: the failing ones, else the unknown."""
@@ -327,7 +343,8 @@ class RegisterEvaluator:
         # findings without cited rows repeat across schemes: build each one once
         self._shared: dict[tuple[str, Status, str], Finding] = {}
         self._plans: dict[tuple[Any, ...], Plan] = {}
-        self._verdicts: dict[str, tuple[dict[Any, Finding], Finding]] = {}
+        self._verdicts: dict[str, list[Finding]] = {}  # control -> finding by position
+        self._position = {s.scheme_id: n for n, s in enumerate(self.schemes)}
         self._profile_fields = sorted({
             c.field for control in catalog.ordered() for c in control.when
         } | {"scheme_type"})  # the profile fields applicability depends on
@@ -364,6 +381,9 @@ class RegisterEvaluator:
                 (pl.col(f"c{k}") == FAIL).sum().alias(f"f{k}"),
                 (pl.col(f"c{k}") >= OPEN).sum().alias(f"u{k}"))))
         ids = [scheme.values[code] for code in counts["s"].to_list()]
+        position = [self._position.get(i) if isinstance(i, str) else None for i in ids]
+        listed = counts.with_columns(pl.Series("pos", position, dtype=pl.UInt32)).drop_nulls(
+            "pos")
 
         def tally(column: str) -> Counter[Any]:
             return Counter(dict(zip(ids, counts[column].to_list(), strict=True)))
@@ -374,7 +394,8 @@ class RegisterEvaluator:
         for k, check in enumerate(checks):
             absent = tuple(sorted(c for c in check.columns() if c not in table.columns))
             run = _CheckRun(check, table, absent, tally(f"f{k}"), tally(f"u{k}"),
-                            tally(f"n{k}"), rows, citing=self.cite)
+                            tally(f"n{k}"), rows, citing=self.cite, tallies=listed.select(
+                                "pos", "rows", n=f"n{k}", f=f"f{k}", u=f"u{k}"))
             if self.cite:
                 codes = outcomes[k]
                 run.fail_rows = _group(sid, rows_where(codes, FAIL))
@@ -434,10 +455,11 @@ class RegisterEvaluator:
         out: list[list[Finding]] = [[] for _ in schemes]
         for (ready, to_judge), members in groups.values():
             ids = [schemes[pos].scheme_id for pos in members]
+            where = list(map(self._position.__getitem__, ids))
             columns = [[finding] * len(ids) for finding in ready]
             for index, control in to_judge:
-                by_scheme, default = self._verdicts.get(control.id) or self._judge_all(control)
-                columns[index] = list(map(by_scheme.get, ids, repeat(default, len(ids))))
+                judged = self._verdicts.get(control.id) or self._judge_all(control)
+                columns[index] = list(map(judged.__getitem__, where))
             for pos, sid, row in zip(members, ids, zip(*columns, strict=True), strict=True):
                 out[pos] = list(row)
                 if self.cite:
@@ -480,24 +502,30 @@ class RegisterEvaluator:
             found = self._shared[key] = base_finding(control, status, reason, source=source)
         return found
 
-    def _judge_all(self, control: Control) -> tuple[dict[Any, Finding], Finding]:
-        """Every scheme's finding for one control (without cited rows), and the default.
+    def _judge_all(self, control: Control) -> list[Finding]:
+        """Every scheme's finding for one control (without cited rows), by position.
 
-        Worked out for all schemes at once: a scheme's finding is then one dict lookup,
-        and the few distinct findings are shared objects.
+        Worked out for all schemes at once, natively: each check's verdict per scheme is
+        a code, and each distinct combination of the checks' codes is combined and
+        turned into a finding once (findings without cited rows are shared objects).
         """
+
+        from youthscheme_audit.frames import CODE, per_distinct
+
         runs = self.runs[control.id]
-        if len(runs) == 1:  # most controls have one check: no combining needed
-            judged, default = runs[0].judgements(), runs[0].default
-        else:
-            each = [(run.judgements(), run.default) for run in runs]
-            schemes = set().union(*(j for j, _ in each))
-            judged = {s: _combined(j.get(s, d) for j, d in each) for s in schemes}
-            default = _combined(d for _, d in each)
-        finding = {j: self._shared_finding(control, *j) for j in {*judged.values(), default}}
-        by_scheme = dict(zip(judged, map(finding.__getitem__, judged.values()), strict=True))
-        result = self._verdicts[control.id] = (by_scheme, finding[default])
-        return result
+        nschemes = len(self.schemes)
+        coded = {f"r{k}": run.judged(nschemes) for k, run in enumerate(runs)}
+        findings: list[Finding] = []
+
+        def judge(values: dict[str, Any]) -> int:
+            findings.append(self._shared_finding(control, *_combined(map(values.__getitem__,
+                                                                          coded))))
+            return len(findings) - 1
+
+        codes = per_distinct(SimpleNamespace(coded=coded, nrows=nschemes), list(coded), judge,
+                             dtype=CODE)
+        column = self._verdicts[control.id] = list(map(findings.__getitem__, codes.to_list()))
+        return column
 
     def _with_citations(self, control: Control, scheme_id: Any, finding: Finding) -> Finding:
         """``finding`` with the rows behind it cited (as many as MAX_CITATIONS per check)."""

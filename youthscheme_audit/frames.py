@@ -154,8 +154,8 @@ class Lists(Mapping[str, list[Any]]):
 OUTCOME = pl.UInt8
 
 
-def per_distinct(table: Any, names: Sequence[str], judge: Callable[[dict[str, Any]], int]
-                 ) -> pl.Series:
+def per_distinct(table: Any, names: Sequence[str], judge: Callable[[dict[str, Any]], int],
+                 dtype: Any = OUTCOME) -> pl.Series:
     """``judge`` once per distinct combination of the named columns' values, one code per row.
 
     ``judge`` receives column -> value (``MISSING`` for a column the table lacks) and
@@ -167,14 +167,14 @@ def per_distinct(table: Any, names: Sequence[str], judge: Callable[[dict[str, An
     present = [n for n in names if n in table.coded]
     fixed = {n: MISSING for n in names if n not in table.coded}
     if not present:
-        return pl.repeat(judge(fixed), table.nrows, dtype=OUTCOME, eager=True)
+        return pl.repeat(judge(fixed), table.nrows, dtype=dtype, eager=True)
     columns = [table.coded[n] for n in present]
     if len(columns) == 1:
         (name,), (column,) = present, columns
         each = [judge({**fixed, name: value}) for value in column.values]
-        return pl.Series(each, dtype=OUTCOME).gather(column.codes)
+        return pl.Series(each, dtype=dtype).gather(column.codes)
     if math.prod(max(len(c.values), 1) for c in columns) >= 1 << 63:
-        return _per_distinct_rows(present, columns, fixed, judge)
+        return _per_distinct_rows(present, columns, fixed, judge, dtype)
     # one key per row from the codes of every column, then one judgement per distinct key
     key = pl.repeat(0, table.nrows, dtype=pl.UInt64, eager=True)
     for column in columns:
@@ -187,19 +187,19 @@ def per_distinct(table: Any, names: Sequence[str], judge: Callable[[dict[str, An
             k, code = divmod(k, max(len(column.values), 1))
             values[name] = column.values[code]
         judged.append(judge(values))
-    lookup = pl.DataFrame({"key": distinct, "out": pl.Series(judged, dtype=OUTCOME)})
+    lookup = pl.DataFrame({"key": distinct, "out": pl.Series(judged, dtype=dtype)})
     return key.to_frame("key").join(lookup, on="key", how="left", maintain_order="left")["out"]
 
 
 def _per_distinct_rows(present: list[str], columns: list[Coded], fixed: dict[str, Any],
-                       judge: Callable[[dict[str, Any]], int]) -> pl.Series:
+                       judge: Callable[[dict[str, Any]], int], dtype: Any) -> pl.Series:
     """``per_distinct`` for columns too many to fold into one 64-bit key."""
     codes = pl.DataFrame({n: c.codes for n, c in zip(present, columns, strict=True)})
     distinct = codes.unique()
     judged = [judge({**fixed, **{n: c.values[k] for n, c, k in zip(present, columns, row,
                                                                     strict=True)}})
               for row in distinct.iter_rows()]
-    lookup = distinct.with_columns(pl.Series("out", judged, dtype=OUTCOME))
+    lookup = distinct.with_columns(pl.Series("out", judged, dtype=dtype))
     return codes.join(lookup, on=present, how="left", maintain_order="left")["out"]
 
 
