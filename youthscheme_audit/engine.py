@@ -7,7 +7,7 @@ register's tables; applicability and waivers work the same way for both.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
@@ -259,10 +259,6 @@ class _CheckRun:
     check: Check
     table: Table | None  # None: the register has no such table
     absent: tuple[str, ...] = ()  # columns the check reads that the table lacks
-    fail: Counter[Any] = field(default_factory=Counter)  # scheme -> rows that fail
-    unknown: Counter[Any] = field(default_factory=Counter)  # scheme -> rows not checkable
-    considered: Counter[Any] = field(default_factory=Counter)  # scheme -> rows in scope
-    rows: Counter[Any] = field(default_factory=Counter)  # scheme -> rows in the table
     # when citing: scheme -> the failing rows, and the rows that cannot be checked
     fail_rows: dict[Any, list[int]] = field(default_factory=dict)
     unknown_rows: dict[Any, list[int]] = field(default_factory=dict)
@@ -308,6 +304,15 @@ class _CheckRun:
         lookup = distinct.with_columns(pl.Series("j", range(1, len(worded)), dtype=CODE))
         found = self.tallies.join(lookup, on=counts, how="left")
         return Coded(codes.scatter(found["pos"], found["j"]), worded)
+
+    def considered(self, position: int) -> int:
+        """How many rows of the scheme at ``position`` are in scope."""
+        if self.tallies is None:
+            return 0
+        import polars as pl
+
+        found = self.tallies.filter(pl.col("pos") == position)["n"]
+        return int(found[0]) if len(found) else 0
 
     def cited_rows(self, scheme_id: Any) -> list[int]:
         """The rows a finding cites for this check: the failing ones, else the unknown."""
@@ -385,16 +390,11 @@ class RegisterEvaluator:
         listed = counts.with_columns(pl.Series("pos", position, dtype=pl.UInt32)).drop_nulls(
             "pos")
 
-        def tally(column: str) -> Counter[Any]:
-            return Counter(dict(zip(ids, counts[column].to_list(), strict=True)))
-
-        rows = tally("rows")
         sid = table.columns["scheme_id"] if self.cite else []
         out = {}
         for k, check in enumerate(checks):
             absent = tuple(sorted(c for c in check.columns() if c not in table.columns))
-            run = _CheckRun(check, table, absent, tally(f"f{k}"), tally(f"u{k}"),
-                            tally(f"n{k}"), rows, citing=self.cite, tallies=listed.select(
+            run = _CheckRun(check, table, absent, citing=self.cite, tallies=listed.select(
                                 "pos", "rows", n=f"n{k}", f=f"f{k}", u=f"u{k}"))
             if self.cite:
                 codes = outcomes[k]
@@ -431,7 +431,7 @@ class RegisterEvaluator:
                 continue
             flagged = [(run.fail_rows, Status.GAP)]
             unknown = run.unknown_rows.get(scheme_id, ())
-            if not run.absent or len(unknown) < run.considered[scheme_id]:
+            if not run.absent or len(unknown) < run.considered(self._position[scheme_id]):
                 flagged.append((run.unknown_rows, Status.UNVERIFIED))
             for grouped, status in flagged:
                 out += [(i, run.check, status) for i in grouped.get(scheme_id, ())]
