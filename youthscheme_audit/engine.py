@@ -7,15 +7,15 @@ register's tables; applicability and waivers work the same way for both.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import repeat
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from youthscheme_audit.answers import AnswerRecord
 from youthscheme_audit.catalog import Catalog, Control
-from youthscheme_audit.checks import Check, Context, Outcome
+from youthscheme_audit.checks import Check, Context
 from youthscheme_audit.checks.base import Tally, label
 from youthscheme_audit.errors import RegisterError
 from youthscheme_audit.models import (
@@ -30,10 +30,13 @@ from youthscheme_audit.models import (
     Waiver,
     shown,
 )
-from youthscheme_audit.registers import Register, Table, rows_of, scheme_key
+from youthscheme_audit.registers import Register, Table, scheme_key
 from youthscheme_audit.tables import TABLES
 from youthscheme_audit.values import Unknown
 from youthscheme_audit.waivers import for_scheme, in_date
+
+if TYPE_CHECKING:
+    from youthscheme_audit.frames import Coded
 
 KNOWN_IDS_SHOWN = 5  # in the error for a scheme id the register does not have
 MAX_CITATIONS = 50  # per check and scheme; the reason says how many more there were
@@ -216,7 +219,7 @@ def scheme_rows(register: Register, profile_fields: Iterable[str]) -> list[Schem
     table = register.tables["schemes"]
     ids = table.columns["scheme_id"]
     names = table.columns.get("scheme_name")
-    fields = [f for f in profile_fields if f in table.columns]
+    fields = [(f, table.columns[f]) for f in profile_fields if f in table.columns]
     seen: set[str] = set()
     out = []
     for i in range(table.nrows):
@@ -224,7 +227,7 @@ def scheme_rows(register: Register, profile_fields: Iterable[str]) -> list[Schem
         if isinstance(sid, Unknown) or scheme_key(sid) in seen:
             continue  # the reader notes the duplicate as a data-quality issue
         seen.add(scheme_key(sid))
-        profile = {f: _known(table.columns[f][i]) for f in fields}
+        profile = {f: _known(values[i]) for f, values in fields}
         profile["scheme_id"] = sid
         name = _known(names[i]) if names is not None else None
         out.append(SchemeRow(sid, name or sid, profile))
@@ -256,15 +259,13 @@ class _CheckRun:
     check: Check
     table: Table | None  # None: the register has no such table
     absent: tuple[str, ...] = ()  # columns the check reads that the table lacks
-    fail: Counter[Any] = field(default_factory=Counter)  # scheme -> rows that fail
-    unknown: Counter[Any] = field(default_factory=Counter)  # scheme -> rows not checkable
-    considered: Counter[Any] = field(default_factory=Counter)  # scheme -> rows in scope
-    rows: Counter[Any] = field(default_factory=Counter)  # scheme -> rows in the table
     # when citing: scheme -> the failing rows, and the rows that cannot be checked
     fail_rows: dict[Any, list[int]] = field(default_factory=dict)
     unknown_rows: dict[Any, list[int]] = field(default_factory=dict)
     unsure: set[int] = field(default_factory=set)  # rows whose scope could not be told
     citing: bool = False
+    # per scheme of the schemes table with rows here: pos (its position), rows, n, f, u
+    tallies: Any = None
 
     def __post_init__(self) -> None:
         # the reasons that do not depend on the scheme: built once
@@ -283,15 +284,35 @@ class _CheckRun:
                 if self.citing and max(tally.fail, tally.unknown) > MAX_CITATIONS else "")
         return status, reason + more + self.note
 
-    def judgements(self) -> dict[Any, Judgement]:
-        """The verdict for every scheme with rows in the table (others get ``default``).
+    def judged(self, nschemes: int) -> Coded:
+        """Every scheme's verdict, by position in the schemes table: a code per scheme
+        and the judgements (code 0: ``default``, a scheme with no rows in the table).
 
         Built for all schemes at once: each distinct set of counts is worded once.
         """
-        fail, unknown, considered = self.fail, self.unknown, self.considered
-        keys = [(n, considered[s], fail[s], unknown[s]) for s, n in self.rows.items()]
-        worded = {key: self._word(Tally(*key)) for key in set(keys)}
-        return dict(zip(self.rows, map(worded.__getitem__, keys), strict=True))
+        import polars as pl
+
+        from youthscheme_audit.frames import CODE, Coded
+
+        codes = pl.repeat(0, nschemes, dtype=CODE, eager=True)
+        if self.tallies is None or not self.tallies.height:
+            return Coded(codes, [self.default])
+        counts = ["rows", "n", "f", "u"]
+        distinct = self.tallies.select(counts).unique()
+        worded = [self.default] + [self._word(Tally(rows, n, fail, unknown))
+                                   for rows, n, fail, unknown in distinct.iter_rows()]
+        lookup = distinct.with_columns(pl.Series("j", range(1, len(worded)), dtype=CODE))
+        found = self.tallies.join(lookup, on=counts, how="left")
+        return Coded(codes.scatter(found["pos"], found["j"]), worded)
+
+    def considered(self, position: int) -> int:
+        """How many rows of the scheme at ``position`` are in scope."""
+        if self.tallies is None:
+            return 0
+        import polars as pl
+
+        found = self.tallies.filter(pl.col("pos") == position)["n"]
+        return int(found[0]) if len(found) else 0
 
     def cited_rows(self, scheme_id: Any) -> list[int]:
         """The rows a finding cites for this check: the failing ones, else the unknown."""
@@ -324,45 +345,64 @@ class RegisterEvaluator:
         self.cite = cite  # False: counts and reasons only (a league table needs no rows)
         self.schemes = scheme_rows(register, [f.name for f in catalog.profile])
         self.ctx = Context(as_of, {s.scheme_id: s.profile for s in self.schemes})
-        self._row_counts: dict[str, Counter[Any]] = {}
         # findings without cited rows repeat across schemes: build each one once
         self._shared: dict[tuple[str, Status, str], Finding] = {}
         self._plans: dict[tuple[Any, ...], Plan] = {}
-        self._verdicts: dict[str, tuple[dict[Any, Finding], Finding]] = {}
+        self._verdicts: dict[str, list[Finding]] = {}  # control -> finding by position
+        self._position = {s.scheme_id: n for n, s in enumerate(self.schemes)}
         self._profile_fields = sorted({
             c.field for control in catalog.ordered() for c in control.when
         } | {"scheme_type"})  # the profile fields applicability depends on
         checked = [c for c in catalog.ordered() if c.register]
-        self.runs: dict[str, list[_CheckRun]] = {}
-        for n, control in enumerate(checked):
+        checks = [check for control in checked for check in control.register]
+        runs = {id(check): _CheckRun(check, None) for check in checks
+                if check.table not in register.tables}
+        by_table: dict[str, list[Check]] = defaultdict(list)
+        for check in checks:
+            if check.table in register.tables:
+                by_table[check.table].append(check)
+        for n, (name, table_checks) in enumerate(by_table.items()):
             if progress is not None:
-                progress("checking controls", n, len(checked))
-            self.runs[control.id] = [self._run(check) for check in control.register]
+                progress("checking controls", n, len(by_table))
+            runs.update(self._run_table(register.tables[name], table_checks))
+        self.runs: dict[str, list[_CheckRun]] = {
+            control.id: [runs[id(check)] for check in control.register] for control in checked}
 
-    def _counts(self, table: Table) -> Counter[Any]:
-        if table.name not in self._row_counts:
-            self._row_counts[table.name] = Counter(table.columns["scheme_id"])
-        return self._row_counts[table.name]
+    def _run_table(self, table: Table, checks: list[Check]) -> dict[int, _CheckRun]:
+        """Every check of one table: row outcomes per check, then one group-by per scheme."""
+        import polars as pl
 
-    def _run(self, check: Check) -> _CheckRun:
-        table = self.register.tables.get(check.table)
-        if table is None:
-            return _CheckRun(check, None)
-        absent = tuple(sorted(c for c in check.columns() if c not in table.columns))
-        outcome: Outcome = check.evaluate(table, self.ctx)
-        sid = table.columns["scheme_id"]
-        scheme_of = sid.__getitem__
-        considered = (
-            self._counts(table) if outcome.considered is None
-            else Counter(map(scheme_of, outcome.considered))
-        )
-        run = _CheckRun(check, table, absent, Counter(map(scheme_of, outcome.fail)),
-                        Counter(map(scheme_of, outcome.unknown)), considered,
-                        self._counts(table), unsure=outcome.unsure, citing=self.cite)
-        if self.cite:
-            run.fail_rows = _group(sid, outcome.fail)
-            run.unknown_rows = _group(sid, outcome.unknown)
-        return run
+        from youthscheme_audit.checks.base import FAIL, OPEN, SKIP, UNSURE
+        from youthscheme_audit.frames import recoded, rows_where
+
+        outcomes = [check.outcomes(table, self.ctx) for check in checks]
+        scheme = recoded(table.coded["scheme_id"], lambda v: v)  # one code per scheme id
+        frame = pl.DataFrame({"s": scheme.codes,
+                              **{f"c{k}": codes for k, codes in enumerate(outcomes)}})
+        counts = frame.group_by("s").agg(
+            pl.len().alias("rows"),
+            *(expr for k in range(len(checks)) for expr in (
+                (pl.col(f"c{k}") != SKIP).sum().alias(f"n{k}"),
+                (pl.col(f"c{k}") == FAIL).sum().alias(f"f{k}"),
+                (pl.col(f"c{k}") >= OPEN).sum().alias(f"u{k}"))))
+        ids = [scheme.values[code] for code in counts["s"].to_list()]
+        position = [self._position.get(i) if isinstance(i, str) else None for i in ids]
+        listed = counts.with_columns(pl.Series("pos", position, dtype=pl.UInt32)).drop_nulls(
+            "pos")
+
+        sid = table.columns["scheme_id"] if self.cite else []
+        out = {}
+        for k, check in enumerate(checks):
+            absent = tuple(sorted(c for c in check.columns() if c not in table.columns))
+            run = _CheckRun(check, table, absent, citing=self.cite, tallies=listed.select(
+                                "pos", "rows", n=f"n{k}", f=f"f{k}", u=f"u{k}"))
+            if self.cite:
+                codes = outcomes[k]
+                run.fail_rows = _group(sid, rows_where(codes, FAIL))
+                run.unknown_rows = _group(sid, rows_where(codes, OPEN, UNSURE))
+                run.unsure = set(rows_where(codes, UNSURE))
+            out[id(check)] = run
+        return out
 
     def scheme(self, scheme_id: str, where: str | None = None) -> SchemeRow:
         """The scheme called ``scheme_id``; a RegisterError naming a few known ids otherwise."""
@@ -391,7 +431,7 @@ class RegisterEvaluator:
                 continue
             flagged = [(run.fail_rows, Status.GAP)]
             unknown = run.unknown_rows.get(scheme_id, ())
-            if not run.absent or len(unknown) < run.considered[scheme_id]:
+            if not run.absent or len(unknown) < run.considered(self._position[scheme_id]):
                 flagged.append((run.unknown_rows, Status.UNVERIFIED))
             for grouped, status in flagged:
                 out += [(i, run.check, status) for i in grouped.get(scheme_id, ())]
@@ -415,10 +455,11 @@ class RegisterEvaluator:
         out: list[list[Finding]] = [[] for _ in schemes]
         for (ready, to_judge), members in groups.values():
             ids = [schemes[pos].scheme_id for pos in members]
+            where = list(map(self._position.__getitem__, ids))
             columns = [[finding] * len(ids) for finding in ready]
             for index, control in to_judge:
-                by_scheme, default = self._verdicts.get(control.id) or self._judge_all(control)
-                columns[index] = list(map(by_scheme.get, ids, repeat(default, len(ids))))
+                judged = self._verdicts.get(control.id) or self._judge_all(control)
+                columns[index] = list(map(judged.__getitem__, where))
             for pos, sid, row in zip(members, ids, zip(*columns, strict=True), strict=True):
                 out[pos] = list(row)
                 if self.cite:
@@ -461,24 +502,30 @@ class RegisterEvaluator:
             found = self._shared[key] = base_finding(control, status, reason, source=source)
         return found
 
-    def _judge_all(self, control: Control) -> tuple[dict[Any, Finding], Finding]:
-        """Every scheme's finding for one control (without cited rows), and the default.
+    def _judge_all(self, control: Control) -> list[Finding]:
+        """Every scheme's finding for one control (without cited rows), by position.
 
-        Worked out for all schemes at once: a scheme's finding is then one dict lookup,
-        and the few distinct findings are shared objects.
+        Worked out for all schemes at once, natively: each check's verdict per scheme is
+        a code, and each distinct combination of the checks' codes is combined and
+        turned into a finding once (findings without cited rows are shared objects).
         """
+
+        from youthscheme_audit.frames import CODE, per_distinct
+
         runs = self.runs[control.id]
-        if len(runs) == 1:  # most controls have one check: no combining needed
-            judged, default = runs[0].judgements(), runs[0].default
-        else:
-            each = [(run.judgements(), run.default) for run in runs]
-            schemes = set().union(*(j for j, _ in each))
-            judged = {s: _combined(j.get(s, d) for j, d in each) for s in schemes}
-            default = _combined(d for _, d in each)
-        finding = {j: self._shared_finding(control, *j) for j in {*judged.values(), default}}
-        by_scheme = dict(zip(judged, map(finding.__getitem__, judged.values()), strict=True))
-        result = self._verdicts[control.id] = (by_scheme, finding[default])
-        return result
+        nschemes = len(self.schemes)
+        coded = {f"r{k}": run.judged(nschemes) for k, run in enumerate(runs)}
+        findings: list[Finding] = []
+
+        def judge(values: dict[str, Any]) -> int:
+            findings.append(self._shared_finding(control, *_combined(map(values.__getitem__,
+                                                                          coded))))
+            return len(findings) - 1
+
+        codes = per_distinct(SimpleNamespace(coded=coded, nrows=nschemes), list(coded), judge,
+                             dtype=CODE)
+        column = self._verdicts[control.id] = list(map(findings.__getitem__, codes.to_list()))
+        return column
 
     def _with_citations(self, control: Control, scheme_id: Any, finding: Finding) -> Finding:
         """``finding`` with the rows behind it cited (as many as MAX_CITATIONS per check)."""
@@ -522,18 +569,14 @@ class RegisterEvaluator:
             if name == "schemes":
                 continue
             spec = TABLES[name]
-            keys = table.columns.get(spec.key) if spec.key else None
-            ids = table.columns["scheme_id"]
-            strange = {v for v in set(ids) if isinstance(v, str) and v not in known}
-            for sid, rows in rows_of(ids, strange).items():
-                found.setdefault(sid, []).extend(
-                    (name, table.row_number(i), _record(keys, i)) for i in rows)
+            keys = table.coded.get(spec.key) if spec.key else None
+            ids = table.coded["scheme_id"]
+            strange = ids.codes_where(lambda v: isinstance(v, str) and v not in known)
+            for i in ids.rows_with(strange):
+                key = keys.value_at(i) if keys is not None else ""
+                found.setdefault(ids.value_at(i), []).append(
+                    (name, table.row_number(i), key if isinstance(key, str) else ""))
         return [UnlistedScheme(sid, tuple(found[sid])) for sid in sorted(found)]
 
     def __iter__(self) -> Iterator[SchemeRow]:
         return iter(self.schemes)
-
-
-def _record(keys: Sequence[Any] | None, i: int) -> str:
-    """The record id of row ``i`` (person_id, activity_id ...), or "" when unknown."""
-    return keys[i] if keys is not None and isinstance(keys[i], str) else ""

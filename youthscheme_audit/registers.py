@@ -14,6 +14,7 @@ spreadsheet shows.
 
 from __future__ import annotations
 
+import collections.abc as abc
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -33,19 +34,28 @@ from youthscheme_audit.yamlio import YDict, load_yaml, regular_file, unknown_key
 __all__ = ["Register", "Table", "read_register", "sniff_delimiter", "csv_rows"]
 
 
-@dataclass
 class Table:
     """One register table, column-oriented: ``columns[name][i]`` is row i's parsed value.
 
     Only canonical columns that were found are present; values are parsed (``date``,
-    ``bool``, ``int``, vocabulary strings, text) or ``values.Unknown``.
+    ``bool``, ``int``, vocabulary strings, text) or ``values.Unknown``. Each column is
+    held dictionary-encoded (``coded[name]``, see ``frames``) for the engine; ``columns``
+    gives the same columns as Python lists, built when first asked for.
     """
 
-    name: str
-    source: str  # file (and sheet) it was read from, for messages
-    header_row: int  # 1-based spreadsheet row of the header
-    columns: dict[str, list[Any]]
-    nrows: int
+    def __init__(self, name: str, source: str, header_row: int,
+                 columns: abc.Mapping[str, list[Any]] | None, nrows: int,
+                 coded: dict[str, Any] | None = None) -> None:
+        from youthscheme_audit.frames import Coded, Lists  # polars: only when reading
+
+        self.name = name
+        self.source = source  # file (and sheet) it was read from, for messages
+        self.header_row = header_row  # 1-based spreadsheet row of the header
+        self.nrows = nrows
+        self.coded: dict[str, Coded] = dict(coded or {})
+        for column, cells in (columns or {}).items():
+            self.coded[column] = Coded(cells=list(cells))
+        self.columns = Lists(self.coded)
 
     def row_number(self, index: int) -> int:
         """The spreadsheet row number of data row ``index`` (0-based)."""
@@ -515,7 +525,17 @@ def read_table(
     source: Source, spec: TableSpec, mapping: Mapping, known: set[str] | None,
     skip: Collection[str] = (),
 ) -> tuple[Table | None, list[DataIssue]]:
-    """Read one table from its source; None (with a note) when it cannot be used."""
+    """Read one table from its source; None (with a note) when it cannot be used.
+
+    A CSV file is read by polars when it is clean (``csvframe``), else by the careful
+    reader; both give the same table.
+    """
+    if source.sheet is None:
+        from youthscheme_audit.csvframe import read_fast
+
+        fast = read_fast(source, spec, mapping, known, skip)
+        if fast is not None:
+            return fast
     with source.rows() as rows:
         return _read_rows(source, spec, mapping, known, rows, skip)
 

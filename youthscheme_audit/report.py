@@ -368,9 +368,9 @@ def picture(report: Report, by_area: bool = True) -> dict[str, Any]:
         failed = [f for f in scheme.findings if f.status is Status.GAP]
         gaps.update(f.control_id for f in failed)
         titles.update((f.control_id, f) for f in failed if f.control_id not in titles)
-        over = [f.control_id for f in sorted(scheme.findings, key=lambda f: f.severity.rank)
-                if f.self_status is not None
+        said = [f for f in scheme.findings if f.self_status is not None
                 and (f.self_status.value, f.status.value) in DIVERGENCE_RANK]
+        over = [f.control_id for f in sorted(said, key=lambda f: f.severity.rank)]
         if over:
             claims.append({"scheme_id": scheme.scheme_id, "scheme_name": scheme.scheme_name,
                            "count": len(over), "controls": over})

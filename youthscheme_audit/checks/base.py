@@ -36,12 +36,15 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from youthscheme_audit.models import Status, shown
-from youthscheme_audit.registers import Table, positions, rows_of
+from youthscheme_audit.registers import Table
 from youthscheme_audit.tables import TABLES, literal_problem
 from youthscheme_audit.values import Unknown
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # every cell of a column the register does not have: unverifiable, but not a data-quality issue
 MISSING = Unknown("", "no such column in the register")
@@ -101,6 +104,10 @@ def values_of(table: Table, column: str) -> Sequence[Any]:
 
 
 OUT, MAYBE, IN = 0, 1, 2  # a row's scope; a row's overall scope is the least of its columns'
+# a row's outcome for one check: out of scope, passes, fails, cannot be checked, or does
+# not pass where its scope cannot be told (it counts as cannot be checked)
+SKIP, PASS, FAIL, OPEN, UNSURE = 0, 1, 2, 3, 4
+VERDICT = {True: PASS, False: FAIL, None: OPEN}  # a rule's verdict on a row as its code
 
 
 class RowFilter:
@@ -114,30 +121,14 @@ class RowFilter:
         self.spec = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in (spec or {}).items()}
         self.table = table
 
-    def scopes(self, table: Table) -> list[int]:
-        """OUT, MAYBE or IN for every row, decided once per distinct value of each column."""
-        combined: list[int] | None = None
+    def scope_of(self, values: dict[str, Any]) -> int:
+        """OUT, MAYBE or IN for one row's values (column -> value)."""
+        scope = IN
         for column, allowed in self.spec.items():
-            values = values_of(table, column)
-            code = {v: MAYBE if v.__class__ is Unknown else IN if v in allowed else OUT
-                    for v in set(values)}
-            codes = list(map(code.__getitem__, values))
-            combined = codes if combined is None else list(map(min, combined, codes))
-        return combined if combined is not None else [IN] * table.nrows
-
-    def excluded(self, table: Table) -> list[int]:
-        """As an ``unless:``: OUT where every named column holds a listed value, else IN
-        (an unknown value never excludes a row)."""
-        return [OUT if code == IN else IN for code in self.scopes(table)]
-
-    def split(self, table: Table, unless: RowFilter | None = None) -> tuple[list[int], set[int]]:
-        """The rows in scope (sorted), and those of them whose scope is unsure."""
-        codes = self.scopes(table)
-        if unless is not None and unless.spec:
-            codes = list(map(min, codes, unless.excluded(table)))
-        if OUT not in codes and MAYBE not in codes:
-            return list(range(table.nrows)), set()
-        return [i for i, c in enumerate(codes) if c], set(positions(codes, MAYBE))
+            value = values[column]
+            scope = min(scope, MAYBE if value.__class__ is Unknown
+                        else IN if value in allowed else OUT)
+        return scope
 
     def explain(self, table: Table, index: int) -> str:
         """Why row ``index``'s scope cannot be told, e.g. ``kind is 'Force open day' ...``."""
@@ -247,19 +238,43 @@ class Check:
 
     def evaluate(self, table: Table, ctx: Context) -> Outcome:
         """Classify every row of ``table`` in scope (see the module docstring)."""
-        scoped = self.where.spec or self.unless.spec
-        rows, unsure = self.where.split(table, self.unless) if scoped else (None, set())
-        columns: list[Sequence[Any]] = [values_of(table, c) for c in self.inputs()]
-        if rows is not None:
-            columns = [[col[i] for i in rows] for col in columns]
-        fail, unknown = self.bad_rows(columns, ctx)
-        if rows is not None:
-            fail, unknown = [rows[n] for n in fail], [rows[n] for n in unknown]
-        if unsure:  # a row that may be out of scope cannot fail the rule, only leave it open
-            unsure = unsure & {*fail, *unknown}
-            unknown = sorted({*unknown, *(i for i in fail if i in unsure)})
-            fail = [i for i in fail if i not in unsure]
-        return Outcome(fail, unknown, rows, unsure)
+        from youthscheme_audit.frames import rows_where
+
+        codes = self.outcomes(table, ctx)
+        return Outcome(rows_where(codes, FAIL), rows_where(codes, OPEN, UNSURE),
+                       rows_where(codes, PASS, FAIL, OPEN, UNSURE)
+                       if self.where.spec or self.unless.spec else None,
+                       set(rows_where(codes, UNSURE)))
+
+    def outcomes(self, table: Table, ctx: Context) -> pl.Series:
+        """One outcome code per row (SKIP, PASS, FAIL, OPEN or UNSURE), as a polars Series.
+
+        The rule and the scope are each worked out once per distinct combination of the
+        values they read, then mapped back onto the rows natively; a kind whose inputs
+        rarely repeat together gives ``native`` verdicts instead.
+        """
+        from youthscheme_audit.frames import combine, per_distinct
+
+        verdict = self.native(table, ctx)
+        if verdict is None:
+            inputs = self.inputs()
+            verdict = per_distinct(table, inputs,
+                                   lambda v: VERDICT[self.test(ctx, *map(v.__getitem__, inputs))])
+        scoped = [*self.where.spec, *self.unless.spec]
+        if not scoped:
+            return verdict
+        return combine(per_distinct(table, scoped, self._scope), verdict)
+
+    def native(self, table: Table, ctx: Context) -> pl.Series | None:
+        """Verdict codes (PASS, FAIL or OPEN) for every row computed natively, or None."""
+        return None
+
+    def _scope(self, values: dict[str, Any]) -> int:
+        """SKIP, UNSURE (scope cannot be told) or PASS (in scope) for one combination."""
+        scope = self.where.scope_of(values)
+        if self.unless.spec and self.unless.scope_of(values) == IN:
+            scope = OUT
+        return (SKIP, UNSURE, PASS)[scope]
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         """Why row ``index`` failed or is unknown: (column, value, threshold, message)."""
@@ -296,28 +311,6 @@ class Check:
         if tally.considered == 1:
             return Status.MET, f"the {examined} examined passes: {rule}"
         return Status.MET, f"all {examined} examined pass: {rule}"
-
-    def bad_rows(self, columns: list[Sequence[Any]], ctx: Context) -> tuple[list[int], list[int]]:
-        """Positions (in ``columns``) of the rows that fail and of those that are unknown."""
-        if len(columns) > 1:
-            codes = self.verdicts(columns, ctx)
-            # most rows pass: find the others with C scans rather than a loop per row
-            return list(positions(codes, False)), list(positions(codes, None))
-        # one column: judge each distinct value, then find only the rows holding a bad one
-        values = columns[0]
-        bad = {v: code for v in set(values) if (code := self.test(ctx, v)) is not True}
-        if not bad:
-            return [], []
-        where = rows_of(values, set(bad))
-        fail = sorted(n for v, found in where.items() if bad[v] is False for n in found)
-        unknown = sorted(n for v, found in where.items() if bad[v] is None for n in found)
-        return fail, unknown
-
-    def verdicts(self, columns: list[Sequence[Any]], ctx: Context) -> list[bool | None]:
-        """One verdict per row of the input columns: ``test`` once per distinct combination."""
-        keys = list(zip(*columns, strict=True))
-        verdict = {k: self.test(ctx, *k) for k in set(keys)}
-        return list(map(verdict.__getitem__, keys))
 
     # helpers shared by the kinds -------------------------------------------------
 

@@ -27,11 +27,14 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from youthscheme_audit.checks.base import (
+    FAIL,
     MISSING,
+    OPEN,
+    PASS,
     Check,
     Context,
     Param,
@@ -52,7 +55,11 @@ OPS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
     "==": (operator.eq, "equal to"),
     "!=": (operator.ne, "different from"),
 }
+if TYPE_CHECKING:
+    import polars as pl
+
 FIRST_OPS = ("<", "<=")  # a later first date can only be "earlier still" for these
+KNOWN = 0  # the state of a value that can be compared (see _state)
 
 
 class Compare(Check):
@@ -136,16 +143,41 @@ class Compare(Check):
             return no_record(left)
         return self._holds(left, right)
 
-    def verdicts(self, columns: list[Sequence[Any]], ctx: Context) -> list[bool | None]:
-        """Two columns rarely repeat as pairs: compare row by row in one comprehension."""
-        if self.first is not None or len(columns) != 2:
-            return super().verdicts(columns, ctx)
-        op, test, unknown, offset = self.op, self.test, Unknown, self.offset  # locals
-        if offset:
-            return [test(ctx, a, b) if a.__class__ is unknown or b.__class__ is unknown
-                    else op(a, b + offset) for a, b in zip(*columns, strict=True)]
-        return [test(ctx, a, b) if a.__class__ is unknown or b.__class__ is unknown
-                else op(a, b) for a, b in zip(*columns, strict=True)]
+    def native(self, table: Table, ctx: Context) -> pl.Series | None:
+        """Two columns rarely repeat as pairs: the rule as one polars expression over each
+        column's key (a date's ordinal, a number) and state (known, no record, open)."""
+        if self.right is None and self.first is None:
+            return None  # one column: judged once per distinct value
+        import polars as pl
+
+        from youthscheme_audit.frames import OUTCOME, per_code
+
+        def side(name: str) -> tuple[pl.Series, pl.Series]:
+            key = per_code(table, name, _key, None, pl.Int64)
+            state = per_code(table, name, _state, OPEN, OUTCOME)
+            return key, state
+
+        left, left_state = side(self.left)
+        frame = {"l": left, "ls": left_state}
+        if self.right is not None:
+            right, right_state = side(self.right)
+            frame |= {"r": right + self.offset.days, "rs": right_state}
+        else:
+            frame |= {"r": pl.repeat(self.value, table.nrows, dtype=pl.Int64, eager=True),
+                      "rs": pl.repeat(KNOWN, table.nrows, dtype=OUTCOME, eager=True)}
+        if self.first is not None:
+            frame["f"], frame["fs"] = side(self.first)
+
+        def holds(name: str) -> Any:  # a polars when-then, to be finished
+            return pl.when(self.op(pl.col(name), pl.col("r"))).then(pl.lit(PASS, OUTCOME))
+
+        rule: Any = pl.when(pl.col("rs") != KNOWN).then(pl.col("rs"))
+        if self.first is not None:
+            rule = rule.when(pl.col("fs") == KNOWN).then(
+                holds("f").otherwise(pl.lit(FAIL, OUTCOME)))
+        rule = rule.when(pl.col("ls") != KNOWN).then(pl.col("ls")).otherwise(
+            holds("l").otherwise(pl.lit(OPEN if self.first is not None else FAIL, OUTCOME)))
+        return pl.DataFrame(frame).select(rule.alias("out"))["out"]
 
     def _holds(self, left: Any, right: Any) -> bool | None:
         try:
@@ -192,3 +224,17 @@ class Compare(Check):
             rule = (f"{label(self.table, self.first)} (or the latest {latest}, where that is "
                     f"already in time) {self._threshold()}")
         return rule + self.suffix()
+
+
+def _key(value: Any) -> int | None:
+    """What a known value compares by: a date's ordinal, or the number itself."""
+    if isinstance(value, dt.date):
+        return value.toordinal()
+    return value if value.__class__ is int else None
+
+
+def _state(value: Any) -> int:
+    """0 for a known value, else the row's verdict for it: FAIL (no record) or OPEN."""
+    if isinstance(value, Unknown):
+        return FAIL if no_record(value) is False else OPEN
+    return KNOWN if _key(value) is not None else OPEN

@@ -21,13 +21,24 @@ Failing row:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from youthscheme_audit.checks.base import Check, Context, Param, fmt, label, shift, values_of
-from youthscheme_audit.registers import Table, positions
+from youthscheme_audit.checks.base import (
+    VERDICT,
+    Check,
+    Context,
+    Param,
+    fmt,
+    label,
+    shift,
+    values_of,
+)
+from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
+
+if TYPE_CHECKING:
+    import polars as pl
 
 LIMITS = ("max_years", "max_months", "max_days", "min_years", "not_expired")
 
@@ -79,26 +90,28 @@ class DateAge(Check):
     def inputs(self) -> list[str]:
         return self.names
 
-    def bad_rows(self, columns: list[Sequence[Any]], ctx: Context) -> tuple[list[int], list[int]]:
-        """Fold the columns into each row's newest date and whether another column could not
-        be read (it might be newer), then judge each distinct pair once."""
-        if len(columns) == 1:
-            return super().bad_rows(columns, ctx)
-        date, unknown = dt.date, Unknown  # locals: no global lookup per row
-        newest = columns[0]
-        unread = [v.__class__ is unknown and v.problem is not None for v in newest]
-        for other in columns[1:]:
-            newest = [
-                b if b.__class__ is date and (a.__class__ is not date or b > a) else a
-                for a, b in zip(newest, other, strict=True)
-            ]
-            unread = [u or (b.__class__ is unknown and b.problem is not None)
-                      for u, b in zip(unread, other, strict=True)]
-        keys = list(zip(newest, unread, strict=True))
-        verdict = {k: self.judge(ctx, k[0] if k[0].__class__ is date else None, k[1])
-                   for k in set(keys)}
-        codes = list(map(verdict.__getitem__, keys))
-        return list(positions(codes, False)), list(positions(codes, None))
+    def native(self, table: Table, ctx: Context) -> pl.Series | None:
+        """Several columns: fold them natively into each row's newest date and whether
+        another could not be read (it might be newer), then judge each distinct pair once."""
+        if len(self.names) == 1:
+            return None  # one column: judged once per distinct value
+        import polars as pl
+
+        from youthscheme_audit.frames import OUTCOME, per_code
+
+        days = [per_code(table, n, _ordinal, None, pl.Int32) for n in self.names]
+        unread = [per_code(table, n, _unread, True, pl.Boolean) for n in self.names]
+        frame = pl.DataFrame({**{f"d{k}": d for k, d in enumerate(days)},
+                              **{f"u{k}": u for k, u in enumerate(unread)}})
+        folded = frame.select(pl.max_horizontal(pl.col(r"^d\d+$")).alias("day"),
+                              pl.any_horizontal(pl.col(r"^u\d+$")).alias("unread"))
+        distinct = folded.unique()
+        judged = [VERDICT[self.judge(ctx, None if day is None else dt.date.fromordinal(day),
+                                   bool(unread))]
+                  for day, unread in distinct.iter_rows()]
+        lookup = distinct.with_columns(pl.Series("out", judged, dtype=OUTCOME))
+        return folded.join(lookup, on=["day", "unread"], how="left", maintain_order="left",
+                           nulls_equal=True)["out"]
 
     def test(self, ctx: Context, *values: Any) -> bool | None:
         known = [d for d in values if isinstance(d, dt.date)]
@@ -158,3 +171,13 @@ class DateAge(Check):
 
     def describe(self) -> str:
         return f"{self._label()} {self._limit_words()}" + self.suffix()
+
+
+def _ordinal(value: Any) -> int | None:
+    """A known date's ordinal (None for anything else)."""
+    return value.toordinal() if value.__class__ is dt.date else None
+
+
+def _unread(value: Any) -> bool:
+    """Whether a value could not be read (or its column is missing): it might be newer."""
+    return value.__class__ is Unknown and value.problem is not None

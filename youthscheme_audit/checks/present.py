@@ -12,11 +12,26 @@ Failing row:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from youthscheme_audit.checks.base import Check, Context, Param, fmt, label, no_record, values_of
+from youthscheme_audit.checks.base import (
+    FAIL,
+    OPEN,
+    PASS,
+    VERDICT,
+    Check,
+    Context,
+    Param,
+    fmt,
+    label,
+    no_record,
+    values_of,
+)
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class Present(Check):
@@ -40,6 +55,23 @@ class Present(Check):
                     return False
                 result = None
         return result
+
+    def native(self, table: Table, ctx: Context) -> pl.Series | None:
+        """Several columns: each cell's verdict once per distinct value, then the row's
+        natively (a cell with no record fails it, else one that cannot be read opens it)."""
+        if len(self.names) == 1:
+            return None
+        import polars as pl
+
+        from youthscheme_audit.frames import OUTCOME, per_code
+
+        cells = pl.DataFrame({f"c{k}": per_code(table, name, lambda v: VERDICT[self.test(ctx, v)],
+                                                OPEN, OUTCOME)
+                              for k, name in enumerate(self.names)})
+        return cells.select(pl.when(pl.any_horizontal(pl.all() == FAIL))
+                            .then(pl.lit(FAIL, OUTCOME))
+                            .when(pl.any_horizontal(pl.all() == OPEN)).then(pl.lit(OPEN, OUTCOME))
+                            .otherwise(pl.lit(PASS, OUTCOME)).alias("out"))["out"]
 
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         for name in self.names:

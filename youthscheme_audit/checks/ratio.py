@@ -18,12 +18,23 @@ Failing row:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
-from youthscheme_audit.checks.base import Check, Context, Param, fmt, no_record, values_of
+from youthscheme_audit.checks.base import (
+    VERDICT,
+    Check,
+    Context,
+    Param,
+    fmt,
+    no_record,
+    values_of,
+)
 from youthscheme_audit.registers import Table
 from youthscheme_audit.values import Unknown
+
+if TYPE_CHECKING:
+    import polars as pl
 
 AGE_FIELDS = ("age_min", "age_max")
 
@@ -71,10 +82,13 @@ class Ratio(Check):
 
     def test(self, ctx: Context, *values: Any) -> bool | None:
         scheme_id, adults, young = values
+        return self.judge(self.band(ctx, scheme_id), adults, young)
+
+    def judge(self, band: tuple[int, int, int] | None, adults: Any, young: Any) -> bool | None:
+        """One row's verdict from its scheme's band (None: the age is unknown) and counts."""
         unknown = [v for v in (adults, young) if isinstance(v, Unknown)]
         if unknown:  # a count not recorded fails; one that cannot be read leaves it open
             return False if any(no_record(v) is False for v in unknown) else None
-        band = self.band(ctx, scheme_id)
         if band is not None:
             return adults >= max(1, math.ceil(young / band[2]))
         lenient = max(1, math.ceil(young / max(p for _, p in self.bands)))
@@ -102,17 +116,17 @@ class Ratio(Check):
             f"{low} to {high} is {need} (1 adult per {per})",
         )
 
-    def verdicts(self, columns: list[Sequence[Any]], ctx: Context) -> list[bool | None]:
-        """Adults needed per row from the scheme's band, decided in one comprehension."""
-        sids, adults, young = columns
-        per = {sid: band[2] if (band := self.band(ctx, sid)) else 0 for sid in set(sids)}
-        ceil, unknown = math.ceil, Unknown  # locals: no global lookup per row
-        return [
-            self.test(ctx, s, a, y)
-            if a.__class__ is unknown or y.__class__ is unknown or not per[s]
-            else a >= max(1, ceil(y / per[s]))
-            for s, a, y in zip(sids, adults, young, strict=True)
-        ]
+    def native(self, table: Table, ctx: Context) -> pl.Series | None:
+        """Schemes share a few bands: each scheme id stands for its band, so the rule is
+        judged once per distinct (band, adults, young people)."""
+        from youthscheme_audit.frames import per_distinct, recoded
+
+        coded = dict(table.coded)
+        if "scheme_id" in coded:
+            coded["scheme_id"] = recoded(coded["scheme_id"], lambda s: self.band(ctx, s))
+        return per_distinct(
+            SimpleNamespace(coded=coded, nrows=table.nrows), self.inputs(),
+            lambda v: VERDICT[self.judge(v["scheme_id"], v[self.adults], v[self.young])])
 
     def describe(self) -> str:
         bands = ", ".join(f"1:{per} up to age {age}" for age, per in self.bands)

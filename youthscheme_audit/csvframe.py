@@ -1,0 +1,211 @@
+"""The fast way to read a clean CSV table: polars splits it, the tool's parsers read it.
+
+Most exports are plain UTF-8 with one record per line. For those, polars reads the
+body (everything below the header row) as text, in parallel, and each kept column is
+parsed once per distinct value (``frames.encode``). Anything else goes to the careful
+reader (``csvfile``) that accounts for every physical line and says what it found; so
+does a file this path is not sure of:
+
+* not UTF-8 (Windows-1252, the odd stray byte), or NUL bytes;
+* a quote in the lines searched for the header, or a record spread over several lines
+  (a quoted line break, a quote left open): polars' records must be exactly the
+  file's lines, or the careful reader reads it;
+* anything polars refuses (a stray quote inside a field, a row with more cells than
+  the first) or a cell longer than ``csvfile.MAX_CELL``.
+
+Row numbers, data-quality issues and parsed values are the same either way: the
+header is found by the same code, and every unreadable value is an issue with its row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import polars as pl
+
+from youthscheme_audit.csvfile import HEADER_SEARCH_ROWS, MAX_CELL, layout
+from youthscheme_audit.errors import RegisterError
+from youthscheme_audit.frames import Coded, encode
+from youthscheme_audit.models import DataIssue
+from youthscheme_audit.registers import (
+    HeaderMatcher,
+    Mapping,
+    Source,
+    Table,
+    _check_ages,
+    _check_duplicates,
+    _check_scheme_ids,
+    _header_notes,
+    _issue_key,
+    _start,
+    _trim,
+    find_header,
+    scheme_key,
+)
+from youthscheme_audit.tables import TableSpec
+from youthscheme_audit.values import BLANK, PARSERS, Unknown
+from youthscheme_audit.yamlio import open_regular
+
+SMALL = 50_000  # rows: a table this small is finished as Python lists, like the careful path
+HEAD_BYTES = 1 << 16
+
+
+def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str] | None,
+              skip: Collection[str] = ()) -> tuple[Table, list[DataIssue]] | None:
+    """The table read with polars, or None when the careful reader must read the file."""
+    with open_regular(source.path, RegisterError, "CSV file") as handle:
+        data = handle.read()
+    if b"\x00" in data or not _is_utf8(data):
+        return None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    head_text = data[:HEAD_BYTES].decode("utf-8", errors="ignore")
+    lines = head_text.splitlines()[:HEADER_SEARCH_ROWS]
+    if '"' in "".join(lines) or "\r" in head_text.replace("\r\n", "\n"):
+        return None
+    shape = layout(head_text)
+    head: list[Sequence[Any]] = list(csv.reader(lines, delimiter=shape.delimiter))
+    header = find_header(HeaderMatcher(spec, mapping.columns.get(spec.name)), head)
+    if header is None or "scheme_id" not in header.columns:
+        return None  # the careful reader says why
+    reading = _start(spec, header, skip)
+    frame = _split(data, header.index + 1, shape.delimiter, [j for j, _ in reading.keep])
+    if frame is None:
+        return None
+    coded = _parse(frame, reading, spec)
+    reading.nrows = frame.height
+    if reading.nrows <= SMALL or spec.name == "schemes":
+        return _finish_as_lists(source, reading, coded, known, header)
+    _note_unreadable(reading, coded)
+    reading.columns = {"scheme_id": []}  # issues read scheme ids from the codes below
+    _trim_coded(reading, coded)
+    _scheme_ids_coded(reading, coded, known)
+    table = Table(spec.name, source.label, header.index + 1, None, reading.nrows, coded)
+    return table, _header_notes(spec, header) + [d for *_, d in sorted(reading.issues,
+                                                                          key=_issue_key)]
+
+
+def _is_utf8(data: bytes) -> bool:
+    if data.isascii():  # most exports: no copy needed to tell
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _split(data: bytes, skip: int, delimiter: str, keep: list[int]) -> pl.DataFrame | None:
+    """The kept cells below the first ``skip`` lines as text, one row per line; None if
+    polars and the lines disagree, polars refuses the file or a cell is too long."""
+    lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0) - skip
+    if lines <= 0:
+        return pl.DataFrame({f"c{j}": pl.Series([], dtype=pl.String) for j in keep})
+    try:
+        frame = pl.read_csv(
+            data, has_header=False, skip_lines=skip, separator=delimiter, infer_schema=False,
+            quote_char='"', raise_if_empty=False, empty_string_is_null=False,
+        )
+    except Exception:  # polars raises several kinds for a file it cannot split
+        return None
+    if frame.height != lines:
+        return None
+    names = frame.columns
+    # a row shorter than the header has blank cells, as the csv module reads it
+    frame = frame.select(
+        pl.col(names[j]).fill_null("").alias(f"c{j}") if j < len(names)
+        else pl.repeat("", frame.height, dtype=pl.String).alias(f"c{j}") for j in keep)
+    longest = frame.select(pl.all().str.len_bytes().max()).row(0) if keep else ()
+    if any(n is not None and n > MAX_CELL for n in longest):  # the careful reader notes it
+        return None
+    return frame
+
+
+def _parse(frame: pl.DataFrame, reading: Any, spec: TableSpec) -> dict[str, Coded]:
+    """Each kept column parsed: text per cell (ids and names rarely repeat), the rest once
+    per distinct value."""
+    coded = {}
+    parsed: dict[str, dict[str, Any]] = {}  # per type: columns of one type share their values
+    for j, name in reading.keep:
+        column = spec.column(name)
+        assert column is not None
+        raw = frame[f"c{j}"]
+        if column.type == "text" and name != "scheme_id":
+            coded[name] = Coded(raw=raw, parse=PARSERS["text"])
+            continue
+        cache = parsed.setdefault(column.type, {})
+        parse = PARSERS[column.type]
+        coded[name] = encode(raw, lambda text, c=cache, p=parse: c.get(text) or c.setdefault(
+            text, p(text)))
+    return coded
+
+
+def _finish_as_lists(source: Source, reading: Any, coded: dict[str, Coded],
+                     known: set[str] | None, header: Any) -> tuple[Table, list[DataIssue]]:
+    """A small table: the careful reader's own checks, on Python lists."""
+    reading.columns = {name: column.to_list() for name, column in coded.items()}
+    _note_unreadable(reading, coded)
+    _trim(reading)
+    if reading.spec.name == "schemes":
+        _check_ages(reading)
+    _check_scheme_ids(reading, known)
+    if known is None:
+        _check_duplicates(reading)
+    spec = reading.spec
+    table = Table(spec.name, source.label, header.index + 1, reading.columns, reading.nrows)
+    return table, _header_notes(spec, header) + [d for *_, d in sorted(reading.issues,
+                                                                          key=_issue_key)]
+
+
+def _note_unreadable(reading: Any, coded: dict[str, Coded]) -> None:
+    """A data-quality issue for every cell whose value could not be read."""
+    sid = coded["scheme_id"]
+    for name, column in coded.items():
+        if column.per_cell:  # text: never unreadable
+            continue
+        bad = column.codes_where(lambda v: v.__class__ is Unknown and v.problem)
+        for i in column.rows_with(bad):
+            value = column.value_at(i)
+            _add(reading, i, name, value.raw, value.problem, sid.value_at(i))
+
+
+def _add(reading: Any, index: int, column: str, value: str, problem: str, scheme: Any) -> None:
+    """``_Reading.add`` for a table held as codes."""
+    order = next((k for k, (_, c) in enumerate(reading.keep) if c == column), -1)
+    row = reading.row_number(index)
+    reading.issues.append((row, order, DataIssue(
+        reading.spec.name, row, column, value, problem,
+        scheme if isinstance(scheme, str) else "")))
+
+
+def _trim_coded(reading: Any, coded: dict[str, Coded]) -> None:
+    """Drop fully blank rows at the end (exports often carry formatted empty rows)."""
+    n = reading.nrows
+    while n and all(c.value_at(n - 1) is BLANK for c in coded.values()):
+        n -= 1
+    if n < reading.nrows:
+        for name, column in coded.items():
+            coded[name] = column.head(n)
+        last = reading.row_number(n - 1)
+        reading.issues = [item for item in reading.issues if item[0] <= last]
+        reading.nrows = n
+
+
+def _scheme_ids_coded(reading: Any, coded: dict[str, Coded], known: set[str] | None) -> None:
+    """``registers._check_scheme_ids`` on codes: case-variants renamed once per distinct
+    id, rows without a scheme_id noted (unless the whole row is blank)."""
+    sid = coded["scheme_id"]
+    if known is not None:
+        canonical = {scheme_key(k): k for k in known}
+        values = [canonical.get(scheme_key(v), v) if v.__class__ is str and v not in known
+                  else v for v in sid.values]
+        sid.set_values(values)
+    missing = sid.codes_where(lambda v: isinstance(v, Unknown))
+    others = [c for name, c in coded.items() if name != "scheme_id"]
+    for i in sid.rows_with(missing):
+        value = sid.value_at(i)
+        if value is not BLANK or any(c.value_at(i) is not BLANK for c in others):
+            _add(reading, i, "scheme_id", value.raw, "row has no scheme_id; not counted", "")

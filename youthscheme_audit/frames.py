@@ -1,0 +1,230 @@
+"""Register columns, dictionary-encoded: a polars column of codes and a list of values.
+
+Registers repeat values heavily (a few thousand distinct dates in a million rows), so
+each column is held as one ``UInt32`` code per row and one parsed value per code:
+``values[codes[i]]`` is row i's value, parsed by the tool's own parsers (``values``),
+exactly once per distinct raw text. The engine works on the codes with polars (one
+Python call per distinct value, never per row); the rest of the tool reads ordinary
+Python lists, built from the codes the first time a column is asked for.
+
+Polars is imported here, and only commands that read registers import this module.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+CODE = pl.UInt32
+
+
+class Coded:
+    """One column: ``codes`` (a polars UInt32 Series, one per row) and ``values`` per code.
+
+    Made from codes and values (the CSV reader), from a list of parsed cells (the XLSX
+    reader, tests) or from raw text and a parser (text columns, which rarely repeat:
+    parsed per cell, and encoded only if a check reads them). Whatever was not given is
+    built the first time it is asked for.
+    """
+
+    __slots__ = ("_codes", "_values", "_list", "_raw", "_parse")
+
+    def __init__(self, codes: pl.Series | None = None, values: list[Any] | None = None, *,
+                 cells: list[Any] | None = None, raw: pl.Series | None = None,
+                 parse: Any = None) -> None:
+        self._codes, self._values, self._list = codes, values, cells
+        self._raw, self._parse = raw, parse
+
+    @property
+    def codes(self) -> pl.Series:
+        if self._codes is None:
+            self._encode()
+        assert self._codes is not None
+        return self._codes
+
+    @property
+    def values(self) -> list[Any]:
+        if self._values is None:
+            self._encode()
+        assert self._values is not None
+        return self._values
+
+    def _encode(self) -> None:
+        index: dict[Any, int] = {}
+        codes = [index.setdefault(v, len(index)) for v in self.to_list()]
+        self._codes, self._values = pl.Series(codes, dtype=CODE), list(index)
+
+    def to_list(self) -> list[Any]:
+        """Row i's value at index i (built once, then kept)."""
+        if self._list is None:
+            if self._raw is not None:
+                self._list = list(map(self._parse, self._raw.fill_null("").to_list()))
+            else:
+                self._list = list(map(self.values.__getitem__, self.codes.to_list()))
+        return self._list
+
+    @property
+    def per_cell(self) -> bool:
+        """Whether the column is parsed per cell (text) and not encoded (yet)."""
+        return self._codes is None and self._raw is not None
+
+    def value_at(self, i: int) -> Any:
+        """Row i's value, without building the whole list."""
+        if self._list is not None:
+            return self._list[i]
+        if self._raw is not None and self._codes is None:
+            return self._parse(self._raw[i] or "")
+        return self.values[self.codes[i]]
+
+    def head(self, n: int) -> Coded:
+        """The first ``n`` rows."""
+        if self._list is not None:
+            return Coded(cells=self._list[:n])
+        if self._raw is not None and self._codes is None:
+            return Coded(raw=self._raw.head(n), parse=self._parse)
+        return Coded(self.codes.head(n), self.values)
+
+    def set_values(self, values: list[Any]) -> None:
+        """Replace the value of every code (a rename that keeps the codes)."""
+        self._values, self._list = values, None
+
+    def rows_with(self, wanted: set[int]) -> list[int]:
+        """The rows whose code is in ``wanted``, in order."""
+        if not wanted:
+            return []
+        return self.codes.is_in(sorted(wanted)).arg_true().to_list()
+
+    def codes_where(self, test: Any) -> set[int]:
+        """The codes whose value passes ``test`` (called once per distinct value)."""
+        return {code for code, value in enumerate(self.values) if test(value)}
+
+    def __len__(self) -> int:
+        if self._list is not None:
+            return len(self._list)
+        return len(self._raw if self._raw is not None else self.codes)
+
+
+def recoded(column: Coded, of: Callable[[Any], Any]) -> Coded:
+    """The column with ``of`` applied to each distinct value (equal results share a code)."""
+    index: dict[Any, int] = {}
+    lookup = [index.setdefault(of(v), len(index)) for v in column.values]
+    return Coded(pl.Series(lookup, dtype=CODE).gather(column.codes), list(index))
+
+
+def encode(raw: pl.Series, parse: Any) -> Coded:
+    """A column of raw text (nulls read as blank) parsed once per distinct value.
+
+    polars' categorical cast finds the distinct values natively; its codes are shared
+    by every categorical column, so they are renumbered 0..n-1 for this column.
+    """
+    categorical = raw.fill_null("").cast(pl.Categorical)
+    distinct = categorical.unique()
+    shared = distinct.to_physical()
+    top = shared.max()
+    dense = pl.repeat(0, (top if isinstance(top, int) else 0) + 1, dtype=CODE, eager=True).scatter(
+        shared, pl.Series(range(len(shared)), dtype=CODE))
+    codes = dense.gather(categorical.to_physical())
+    return Coded(codes, list(map(parse, distinct.cast(pl.String).to_list())))
+
+
+class Lists(Mapping[str, list[Any]]):
+    """A table's columns as Python lists, each built from its codes when first asked for."""
+
+    def __init__(self, coded: dict[str, Coded]) -> None:
+        self.coded = coded
+
+    def __getitem__(self, name: str) -> list[Any]:
+        return self.coded[name].to_list()
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.coded
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.coded)
+
+    def __len__(self) -> int:
+        return len(self.coded)
+
+
+# --- evaluating checks ------------------------------------------------------------------
+
+OUTCOME = pl.UInt8
+
+
+def per_distinct(table: Any, names: Sequence[str], judge: Callable[[dict[str, Any]], int],
+                 dtype: Any = OUTCOME) -> pl.Series:
+    """``judge`` once per distinct combination of the named columns' values, one code per row.
+
+    ``judge`` receives column -> value (``MISSING`` for a column the table lacks) and
+    returns a small code; the codes are mapped back onto the rows natively.
+    """
+    from youthscheme_audit.checks.base import MISSING
+
+    names = list(dict.fromkeys(names))
+    present = [n for n in names if n in table.coded]
+    fixed = {n: MISSING for n in names if n not in table.coded}
+    if not present:
+        return pl.repeat(judge(fixed), table.nrows, dtype=dtype, eager=True)
+    columns = [table.coded[n] for n in present]
+    if len(columns) == 1:
+        (name,), (column,) = present, columns
+        each = [judge({**fixed, name: value}) for value in column.values]
+        return pl.Series(each, dtype=dtype).gather(column.codes)
+    if math.prod(max(len(c.values), 1) for c in columns) >= 1 << 63:
+        return _per_distinct_rows(present, columns, fixed, judge, dtype)
+    # one key per row from the codes of every column, then one judgement per distinct key
+    key = pl.repeat(0, table.nrows, dtype=pl.UInt64, eager=True)
+    for column in columns:
+        key = key * max(len(column.values), 1) + column.codes.cast(pl.UInt64)
+    distinct = key.unique()
+    judged = []
+    for k in distinct.to_list():
+        values = dict(fixed)
+        for name, column in zip(reversed(present), reversed(columns), strict=True):
+            k, code = divmod(k, max(len(column.values), 1))
+            values[name] = column.values[code]
+        judged.append(judge(values))
+    lookup = pl.DataFrame({"key": distinct, "out": pl.Series(judged, dtype=dtype)})
+    return key.to_frame("key").join(lookup, on="key", how="left", maintain_order="left")["out"]
+
+
+def _per_distinct_rows(present: list[str], columns: list[Coded], fixed: dict[str, Any],
+                       judge: Callable[[dict[str, Any]], int], dtype: Any) -> pl.Series:
+    """``per_distinct`` for columns too many to fold into one 64-bit key."""
+    codes = pl.DataFrame({n: c.codes for n, c in zip(present, columns, strict=True)})
+    distinct = codes.unique()
+    judged = [judge({**fixed, **{n: c.values[k] for n, c, k in zip(present, columns, row,
+                                                                    strict=True)}})
+              for row in distinct.iter_rows()]
+    lookup = distinct.with_columns(pl.Series("out", judged, dtype=dtype))
+    return codes.join(lookup, on=present, how="left", maintain_order="left")["out"]
+
+
+def combine(scope: pl.Series, verdict: pl.Series) -> pl.Series:
+    """Outcome codes from scope codes (SKIP, UNSURE, PASS) and verdicts (PASS, FAIL, OPEN)."""
+    from youthscheme_audit.checks.base import PASS, SKIP, UNSURE
+
+    frame = pl.DataFrame({"scope": scope, "verdict": verdict})
+    return frame.select(
+        pl.when(pl.col("scope") == SKIP).then(pl.lit(SKIP, OUTCOME))
+        .when(pl.col("verdict") == PASS).then(pl.lit(PASS, OUTCOME))
+        .when(pl.col("scope") == UNSURE).then(pl.lit(UNSURE, OUTCOME))
+        .otherwise(pl.col("verdict")).alias("out"))["out"]
+
+
+def rows_where(codes: pl.Series, *wanted: int) -> list[int]:
+    """The rows whose outcome code is one of ``wanted``, in order."""
+    return codes.is_in(list(wanted)).arg_true().to_list()
+
+
+def per_code(table: Any, name: str, of: Callable[[Any], Any], missing: Any,
+             dtype: Any) -> pl.Series:
+    """``of(value)`` for every row of a column, worked out once per distinct value;
+    ``missing`` in every row when the table lacks the column."""
+    column = table.coded.get(name)
+    if column is None:
+        return pl.repeat(missing, table.nrows, dtype=dtype, eager=True)
+    return pl.Series([of(v) for v in column.values], dtype=dtype).gather(column.codes)
