@@ -444,19 +444,26 @@ def emit(settings: Settings, data: dict[str, Any], fmt: str, output: Path | None
     if stream is None:
         write_text(renderer(Format(fmt))(data), output)
     else:
-        write_stream(stream, data, output)
+        write_stream(stream.write, data, output, stream.binary)
 
 
 def write_stream(stream: Callable[[dict[str, Any], Any], None], data: dict[str, Any],
-                 output: Path | None) -> None:
-    """A streaming writer's output to ``output`` (atomically) or standard output."""
+                 output: Path | None, binary: bool = False) -> None:
+    """A streaming writer's output to ``output`` (atomically) or standard output; a
+    ``binary`` writer (JSON) is handed the byte stream beneath the text handle."""
     if output is None:
-        stream(data, sys.stdout)
+        if binary:
+            sys.stdout.flush()
+            raw = sys.stdout.buffer
+            stream(data, raw)
+            raw.flush()  # here, where a closed pipe is handled, not at exit
+        else:
+            stream(data, sys.stdout)
         return
     from youthscheme_audit.yamlio import atomic_writer
 
     with atomic_writer(output) as handle:
-        stream(data, handle)
+        stream(data, handle.buffer if binary else handle)
     click.echo(f"wrote {output}", err=True)
 
 
@@ -499,7 +506,7 @@ def report(settings: Settings, answers: Path, as_of: dt.date | None, fmt: str,
     catalog = settings.catalog()
     waiver_list = load_waiver_file(settings, waivers)
     result = answers_report(catalog, answers, as_of, waiver_list)
-    data = report_dict(result, marking=marking)
+    data = report_dict(result, marking=marking, compact=fmt == "json")
     target = Path(output) if output else None
     if actions_only:
         from youthscheme_audit.render.csv_out import write_actions
@@ -554,14 +561,15 @@ def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
         if target is not None and as_dir:
             from youthscheme_audit.render.per_scheme import write_per_scheme
 
-            index = write_per_scheme(report_dict(result, marking=marking), target, fmt,
+            index = write_per_scheme(report_dict(result, marking=marking,
+                                                 compact=fmt == "json"), target, fmt,
                                      say=lambda line: click.echo(f"note: {line}", err=True),
                                      progress=tick)
     if target is not None and as_dir:
         click.echo(f"wrote {len(result.schemes)} scheme reports and {index}", err=True)
     else:
         data = report_dict(result, detail=not league_only, lazy=fmt in ("json", "csv"),
-                           marking=marking)
+                           marking=marking, compact=fmt == "json")
         emit_league(settings, data, fmt, target)
     exit_for(result, fail_on)
 
