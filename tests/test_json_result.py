@@ -169,3 +169,14 @@ def test_score_pauses_the_collector_and_leaves_it_as_it_was(
         assert not gc.isenabled(), "a collector someone else turned off stays off"
     finally:
         gc.enable()
+
+
+def test_a_batch_with_self_assessments_validates_and_its_divergences_name_controls() -> None:
+    code, out, err = run("score", str(ROOT / "examples" / "register.xlsx"), "--answers",
+                         str(ROOT / "examples" / "self-assessments"), *AS_OF, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    VALIDATOR.validate(data)
+    found = [d for s in data["schemes"] for d in s.get("divergences", [])]
+    assert found and all(d["control_id"] in data["controls"] for d in found)
+    assert not {k for d in found for k in d} & set(CONTROL_FIELDS)
