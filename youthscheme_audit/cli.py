@@ -586,9 +586,10 @@ def collector_paused() -> Iterator[None]:
     That build makes millions of objects (rows, findings, cited rows, report dicts) that
     live to the end of the run and hardly any cyclic garbage, and every full collection
     walks all of them again. On a 2,000-scheme register (benchmarks/json_writer.py) the
-    collector took 1.8 s of the 30 s JSON build and 0.45 s of the 4.8 s league table;
-    paused, none, and peak memory was the same. Frozen, they are never walked again:
-    writing 2,000 HTML reports then spent 1.1 s in the collector instead of 5.6 s.
+    collector took 1.6 to 2.0 s of the JSON run's build (about 30 s) and 0.3 to 0.5 s of
+    the league table's (about 4 s); paused, none, and peak memory was the same. Frozen,
+    they are never walked again: writing 2,000 HTML reports then spent 1.1 s in the
+    collector instead of 5.6 s.
     """
     enabled = gc.isenabled()
     gc.disable()
