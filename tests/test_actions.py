@@ -48,13 +48,15 @@ def test_actions_csv_is_the_plan_one_row_per_action(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     rows = csv_rows(out.read_text(encoding="utf-8"))
     assert tuple(rows[0]) == ACTION_COLUMNS
-    scheme = json.loads(run("report", str(answers), "--format", "json").stdout)["schemes"][0]
+    data = json.loads(run("report", str(answers), "--format", "json").stdout)
+    scheme = data["schemes"][0]
     assert [r["control_id"] for r in rows] == [a["control_id"] for a in scheme["actions"]]
     statuses = {f["control_id"]: f for f in scheme["findings"]}
     for r in rows:
         f = statuses[r["control_id"]]
+        assert r["severity"] == data["controls"][r["control_id"]]["severity"]
         assert f["status"] in ("gap", "partial") or (
-            f["severity"] == "critical" and (f["claimed"] or f["status"] == "unverified"))
+            r["severity"] == "critical" and (f["claimed"] or f["status"] == "unverified"))
     every = {f["control_id"] for f in scheme["findings"] if f["status"] in ("gap", "partial")}
     assert every <= {r["control_id"] for r in rows}, "every gap and partly met control"
     by_id = {r["control_id"]: r for r in rows}
@@ -96,7 +98,8 @@ def test_a_force_changes_a_due_date_with_its_parameters(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["action_due_days"] == {"critical": 3, "high": 30, "medium": 90, "low": 180}
-    dues = {a["severity"]: a["due"] for a in data["schemes"][0]["actions"]}
+    dues = {data["controls"][a["control_id"]]["severity"]: a["due"]
+            for a in data["schemes"][0]["actions"]}
     assert dues["critical"] == "2026-11-25" and dues["high"] == "2026-12-22"
 
 

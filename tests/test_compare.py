@@ -159,6 +159,40 @@ def test_output_file(quarters: tuple[Path, Path], tmp_path: Path) -> None:
     assert "VET-01" in text_target.read_text(encoding="utf-8")
 
 
+# --- results of the previous shape: each control's text inside every finding ---------------
+
+
+def previous_shape(path: Path) -> Path:
+    """The result as the writer wrote it before ``controls``: the text in every finding."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    controls = data.pop("controls")
+    for scheme in data["schemes"]:
+        scheme["findings"] = [{**f, **controls[f["control_id"]]} for f in scheme["findings"]]
+    old = path.with_name(f"{path.stem}-previous.json")
+    old.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    return old
+
+
+def test_results_of_the_previous_shape_compare_alike(quarters: tuple[Path, Path]) -> None:
+    q1, q2 = quarters
+    old_q1, old_q2 = previous_shape(q1), previous_shape(q2)
+    assert "controls" in json.loads(q2.read_text(encoding="utf-8"))
+
+    def changes(old: Path, new: Path) -> dict[str, Any]:
+        result = compare_json(old, new)
+        for point in result["trend"]["points"]:
+            del point["path"]
+        return {k: v for k, v in result.items() if k not in ("old", "new")}  # paths
+
+    current = changes(q1, q2)
+    assert changes(old_q1, old_q2) == current, "both previous"
+    assert changes(old_q1, q2) == current, "previous, then current"
+    assert changes(q1, old_q2) == current, "current, then previous"
+    vet01 = next(r for r in by_id(current)["S1"]["regressions"] if r["control_id"] == "VET-01")
+    controls = json.loads(q2.read_text(encoding="utf-8"))["controls"]
+    assert vet01["title"] == controls["VET-01"]["title"] and vet01["severity"] == "critical"
+
+
 # --- two reports of the same answers file --------------------------------------------------
 
 
@@ -279,6 +313,8 @@ def test_worst_change_sorts_first() -> None:
     ('{"schemes": [{"scheme_id": "x"}]}', "has no 'findings' list"),
     ('{"schemes": [{"findings": []}]}', "scheme 1 has no scheme_id"),
     ('{"schemes": [{"scheme_id": "x", "findings": [{"status": "gap"}]}]}', "no control_id"),
+    ('{"controls": ["VET-01"], "schemes": []}', "'controls' is not an object of controls"),
+    ('{"controls": {"VET-01": "x"}, "schemes": []}', "'controls' is not an object of controls"),
 ])
 def test_not_a_result_is_an_input_error(tmp_path: Path, quarters: tuple[Path, Path],
                                         content: str, expected: str) -> None:

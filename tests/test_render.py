@@ -30,7 +30,7 @@ from rich.console import Console
 from youthscheme_audit import cli
 from youthscheme_audit.catalog import Catalog, load_catalog
 from youthscheme_audit.engine import apply_waivers, base_finding
-from youthscheme_audit.models import Citation, DataIssue, Status, Waiver
+from youthscheme_audit.models import Citation, DataIssue, Report, Status, Waiver
 from youthscheme_audit.pipeline import answers_report
 from youthscheme_audit.render import Format, renderer
 from youthscheme_audit.render.common import safe_name
@@ -43,7 +43,13 @@ from youthscheme_audit.render.terminal import (
     print_report,
     render_plain,
 )
-from youthscheme_audit.report import build_report, report_dict, scheme_result
+from youthscheme_audit.report import (
+    CONTROL_FIELDS,
+    build_report,
+    report_dict,
+    scheme_result,
+    without_text,
+)
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures" / "render"
@@ -82,10 +88,14 @@ def fixed(report: dict[str, Any], inputs: list[str]) -> dict[str, Any]:
     return {**report, **FIXED, "inputs": inputs}
 
 
+def answers_fixture(name: str) -> Report:
+    """The report of a fixture answers file."""
+    return answers_report(fixture_catalog(), FIXTURES / name, AS_OF, WAIVERS)
+
+
 def answers_dict(name: str) -> dict[str, Any]:
     """The report dict of a fixture answers file."""
-    report = answers_report(fixture_catalog(), FIXTURES / name, AS_OF, WAIVERS)
-    return fixed(report_dict(report), [name])
+    return fixed(report_dict(answers_fixture(name)), [name])
 
 
 def citations(n: int) -> tuple[Citation, ...]:
@@ -110,7 +120,7 @@ def synthetic_findings(catalog: Catalog, plan: dict[str, Status]) -> list[Any]:
     return out
 
 
-def batch_dict() -> dict[str, Any]:
+def batch_report() -> Report:
     """A batch of four schemes covering every section, a waiver and data-quality issues."""
     catalog = fixture_catalog()
     official = {"scheme_type": "official"}
@@ -133,8 +143,12 @@ def batch_dict() -> dict[str, Any]:
         DataIssue("adults", 14, "dbs_issue_date", "31/02/2020", "not a date", "S-001"),
         DataIssue("schemes", 6, "age_min", "=cmd|' /C calc'!A0", "not a whole number", ""),
     ]
-    report = build_report("batch", catalog, schemes, AS_OF, ["register.xlsx"], issues)
-    return fixed(report_dict(report), ["register.xlsx"])
+    return build_report("batch", catalog, schemes, AS_OF, ["register.xlsx"], issues)
+
+
+def batch_dict() -> dict[str, Any]:
+    """The report dict of the synthetic batch."""
+    return fixed(report_dict(batch_report()), ["register.xlsx"])
 
 
 @pytest.fixture(scope="module")
@@ -290,11 +304,18 @@ def test_json_validates_against_the_shipped_schema(kind: str, reports: dict[str,
     assert not errors
 
 
+def json_result(report: dict[str, Any]) -> dict[str, Any]:
+    """The JSON result of a report dict, as written and read back."""
+    data: dict[str, Any] = json.loads(renderer(Format.JSON)(report))
+    return data
+
+
 def test_schema_rejects_a_report_missing_required_fields(reports: dict[str, Any]) -> None:
-    data = copy.deepcopy(reports["self"])
-    del data["schemes"][0]["findings"][0]["remediation"]
+    data = json_result(reports["self"])
+    del data["controls"][data["schemes"][0]["findings"][0]["control_id"]]["remediation"]
     data["schemes"][0]["rating"] = "purple"
-    assert len(list(validator().iter_errors(data))) == 2
+    data["schemes"][0]["findings"][1]["title"] = "a control's text belongs in controls"
+    assert len(list(validator().iter_errors(data))) == 3
 
 
 def test_schema_documents_every_field_the_report_emits(reports: dict[str, Any]) -> None:
@@ -305,17 +326,51 @@ def test_schema_documents_every_field_the_report_emits(reports: dict[str, Any]) 
         return set(defs[name]["properties"])
 
     for report in reports.values():
-        assert set(report) <= set(schema["properties"])
-        for s in report["schemes"]:
+        data = json_result(report)
+        assert set(data) <= set(schema["properties"])
+        for c in data["controls"].values():
+            assert set(c) <= documented("control"), set(c) - documented("control")
+        for s in data["schemes"]:
             assert set(s) <= documented("scheme"), set(s) - documented("scheme")
             for f in s["findings"]:
                 assert set(f) <= documented("finding"), set(f) - documented("finding")
             for d in s.get("divergences", []):
                 assert set(d) <= documented("divergence")
+            for a in s["actions"]:
+                assert set(a) <= documented("action")
             for a in s["areas"]:
                 assert set(a) <= documented("area")
-        for d in report["data_quality"]:
+        for d in data["data_quality"]:
             assert set(d) <= documented("data_issue")
+
+
+@pytest.mark.parametrize("kind", ["self", "spot", "batch"])
+def test_json_writes_each_controls_text_once(kind: str, reports: dict[str, Any]) -> None:
+    report = reports[kind]
+    data = json_result(report)
+    named = [f["control_id"] for s in data["schemes"] for f in s["findings"]]
+    assert list(data["controls"]) == list(dict.fromkeys(named)), "every control, in order"
+    assert list(data).index("controls") < list(data).index("schemes"), "read before schemes"
+    for s, written in zip(report["schemes"], data["schemes"], strict=True):
+        assert written["findings"] == [without_text(f) for f in s["findings"]]
+        for f in s["findings"]:  # nothing is lost: the text the other renderers show
+            assert data["controls"][f["control_id"]] == {k: f[k] for k in CONTROL_FIELDS}
+        for key in ("findings", "actions", "divergences"):
+            for item in written.get(key, []):
+                assert not set(item) & set(CONTROL_FIELDS), (key, item)
+                assert item["control_id"] in data["controls"]
+
+
+@pytest.mark.parametrize("kind", ["self", "spot", "batch"])
+def test_compact_report_dict_is_the_json_result(kind: str) -> None:
+    """What score and report write (report_dict(..., compact=True), built without the
+    text) is what the JSON renderer makes of the dict the other renderers read."""
+    report = batch_report() if kind == "batch" else answers_fixture(f"answers-{kind}.yaml")
+    full = renderer(Format.JSON)(fixed(report_dict(report), []))
+    compact = fixed(report_dict(report, compact=True), [])
+    assert renderer(Format.JSON)(compact) == full
+    lazy = fixed(report_dict(report, lazy=True, compact=True), [])
+    assert renderer(Format.JSON)(lazy) == full
 
 
 def test_schema_ships_inside_the_package() -> None:

@@ -34,6 +34,10 @@ A regression is a control whose status got worse on the met > partial > gap ladd
 status change (for example met to unverified, or a gap becoming waived) is an
 ``other_change``. ``has_regression`` is true when any scheme has a new gap or a
 regressed control: that is what ``--fail-on-regression`` exits 1 on.
+
+A result names each control's title and severity once, in ``controls``; results written
+before it did (the text inside every finding) compare as well, with each other or with
+newer ones.
 """
 
 from __future__ import annotations
@@ -103,6 +107,19 @@ def check_result(data: Any, path: Path | str) -> None:
                     or not isinstance(f.get("status"), str)):
                 raise bad(f"a finding of scheme '{scheme['scheme_id']}' has no control_id "
                           "or status")
+    controls = data.get("controls", {})
+    if not isinstance(controls, dict) or not all(isinstance(c, dict)
+                                                 for c in controls.values()):
+        raise bad("'controls' is not an object of controls by id")
+
+
+def control_text(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Control id to its text (title, severity ...): the result's ``controls``; a result
+    written before the JSON result had them carries each control's text in its findings."""
+    if "controls" in result:
+        controls: dict[str, dict[str, Any]] = result["controls"]
+        return controls
+    return {f["control_id"]: f for s in result["schemes"] for f in s["findings"]}
 
 
 # --- comparing -------------------------------------------------------------------------
@@ -113,8 +130,8 @@ def _score(value: Any) -> float | None:
 
 
 def _change(f_old: dict[str, Any] | None, f_new: dict[str, Any] | None,
-            control_id: str) -> dict[str, Any]:
-    ref = f_new or f_old or {}
+            control_id: str, controls: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    ref = controls.get(control_id, {})
     return {"control_id": control_id, "title": ref.get("title", ""),
             "severity": ref.get("severity", ""),
             "old": f_old["status"] if f_old else None,
@@ -125,8 +142,10 @@ def _order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(items, key=lambda c: (SEVERITY_RANK.get(c["severity"], 9), c["control_id"]))
 
 
-def compare_scheme(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """What changed for one scheme between two results."""
+def compare_scheme(old: dict[str, Any], new: dict[str, Any],
+                   controls: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What changed for one scheme between two results (``controls``: control id to its
+    title and severity)."""
     before = {f["control_id"]: f for f in old["findings"]}
     after = {f["control_id"]: f for f in new["findings"]}
     order = list(after) + [c for c in before if c not in after]
@@ -141,7 +160,7 @@ def compare_scheme(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         s_new = f_new["status"] if f_new else None
         if s_old == s_new:
             continue
-        change = _change(f_old, f_new, cid)
+        change = _change(f_old, f_new, cid, controls)
         if s_new == "gap":
             new_gaps.append(change)
         if s_old == "gap" and s_new in RESOLVED:
@@ -226,7 +245,8 @@ def compare_results(
 ) -> dict[str, Any]:
     """Everything that changed between two results, as the documented plain dict."""
     pairs, removed, added, note = _pairs(old, new)
-    changes = [compare_scheme(o, n) for o, n in pairs]
+    controls = {**control_text(old), **control_text(new)}  # as the newer result has it
+    changes = [compare_scheme(o, n, controls) for o, n in pairs]
     if note:
         changes[0]["note"] = note
     changes.sort(key=badness)

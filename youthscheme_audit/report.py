@@ -1,8 +1,12 @@
 """The one report model: built from findings, dumped to plain data for every renderer.
 
-``report_dict`` is the JSON result (documented by ``schema/report.schema.json``);
-templates and the terminal renderer read the same dict, plus the presentation
-groupings from ``sections``. Every number is computed here or in scoring.py.
+``report_dict`` is the input of every renderer: templates and the terminal renderer read
+it, plus the presentation groupings from ``sections``, with each control's text beside
+its finding. ``report_dict(..., compact=True)`` is the JSON result (documented by
+``schema/report.schema.json``): that text once per control, in ``controls``, and
+findings that name their control by ``control_id``, since a register's 20,000 schemes
+would otherwise repeat it in every finding (more than half the file). Every number is
+computed here or in scoring.py.
 """
 
 from __future__ import annotations
@@ -124,23 +128,47 @@ def due_days(catalog: Catalog) -> dict[str, int]:
     return {s.value: int(days[s.value]) for s in Severity}
 
 
-def finding_dict(f: Finding) -> dict[str, Any]:
-    """One finding as plain data."""
-    out: dict[str, Any] = {
-        "control_id": f.control_id,
+# a control's own text, the same in every scheme's finding of it: the JSON result writes it
+# once, in ``controls``, and its findings, actions and divergences name it by control_id
+CONTROL_FIELDS = ("title", "area", "area_title", "severity", "weight", "question",
+                  "remediation", "sources", "source_urls", "evidence_needed")
+
+
+def control_dict(f: Finding) -> dict[str, Any]:
+    """The text of a finding's control, as plain data."""
+    return {
         "title": f.title,
         "area": f.area,
         "area_title": f.area_title,
         "severity": f.severity.value,
         "weight": f.weight,
-        "status": f.status.value,
-        "reason": f.reason,
         "question": f.question,
-        "evidence": list(f.evidence),
-        "citations": [c.as_dict() for c in f.citations],
         "remediation": f.remediation,
         "sources": list(f.sources),
         "source_urls": list(f.source_urls),
+        "evidence_needed": f.evidence_needed,
+    }
+
+
+def controls_dict(schemes: Iterable[SchemeResult]) -> dict[str, dict[str, Any]]:
+    """Control id to its text, for every control the schemes have a finding of (in
+    checklist order: the order findings come in)."""
+    out: dict[str, dict[str, Any]] = {}
+    for scheme in schemes:
+        for f in scheme.findings:
+            if f.control_id not in out:
+                out[f.control_id] = control_dict(f)
+    return out
+
+
+def finding_dict(f: Finding, text: bool = True) -> dict[str, Any]:
+    """One finding as plain data; ``text=False`` leaves out its control's text."""
+    out: dict[str, Any] = {
+        "control_id": f.control_id,
+        "status": f.status.value,
+        "reason": f.reason,
+        "evidence": list(f.evidence),
+        "citations": [c.as_dict() for c in f.citations],
         "note": f.note,
         "answered_at": f.answered_at,
         "waiver": f.waiver.as_dict() if f.waiver else None,
@@ -151,7 +179,18 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     if f.self_status is not None:
         out["self_status"] = f.self_status.value
         out["self_note"] = f.self_note
+    if text:
+        out.update(control_dict(f))
     return out
+
+
+# what in a scheme's dict names controls: without their text in the JSON result
+TEXT_KEYS = ("findings", "actions", "divergences")
+
+
+def without_text(item: dict[str, Any]) -> dict[str, Any]:
+    """A finding, action or divergence dict without its control's text."""
+    return {k: v for k, v in item.items() if k not in CONTROL_FIELDS}
 
 
 def score_dict(s: Score) -> dict[str, Any]:
@@ -303,11 +342,13 @@ def audit_progress(findings: Iterable[Finding]) -> dict[str, Any]:
 
 def scheme_dict(
     r: SchemeResult, detail: bool = True, shared: dict[int, dict[str, Any]] | None = None,
-    as_of: dt.date | None = None, days: dict[str, int] | None = None,
+    as_of: dt.date | None = None, days: dict[str, int] | None = None, text: bool = True,
 ) -> dict[str, Any]:
     """One scheme's result as plain data; ``detail=False`` leaves out findings and areas.
 
     With ``as_of`` and ``days`` (action_due_days) it carries the action plan.
+    ``text=False`` (the JSON result) leaves each control's text out of its findings,
+    actions and divergences: ``controls`` holds it once.
 
     ``shared`` memoises the dicts of findings that cite no rows: a register's schemes
     share those Finding objects, so each is turned into a dict once.
@@ -333,11 +374,11 @@ def scheme_dict(
         spot = r.self_score is not None and r.self_assessment is None
         out["actions"] = action_plan(r.findings, as_of, days, audited_only=spot)
     if shared is None:
-        out["findings"] = [finding_dict(f) for f in r.findings]
+        out["findings"] = [finding_dict(f, text) for f in r.findings]
     else:
         out["findings"] = [
-            finding_dict(f) if f.citations
-            else shared.get(id(f)) or shared.setdefault(id(f), finding_dict(f))
+            finding_dict(f, text) if f.citations
+            else shared.get(id(f)) or shared.setdefault(id(f), finding_dict(f, text))
             for f in r.findings
         ]
     if r.self_score is not None:
@@ -346,6 +387,10 @@ def scheme_dict(
         if r.self_assessment is None:  # a spot audit: how far the auditor has got
             out["audit"] = audit_progress(r.findings)
         out["divergences"] = divergences(r.findings)
+    if not text:  # the findings were built without it
+        for key in ("actions", "divergences"):
+            if key in out:
+                out[key] = [without_text(item) for item in out[key]]
     return out
 
 
@@ -399,8 +444,8 @@ def picture(report: Report, by_area: bool = True) -> dict[str, Any]:
 
 
 def report_dict(report: Report, detail: bool = True, lazy: bool = False,
-                marking: str = DEFAULT_MARKING) -> dict[str, Any]:
-    """The whole report as plain data: the JSON result and the input of every renderer.
+                marking: str = DEFAULT_MARKING, compact: bool = False) -> dict[str, Any]:
+    """The whole report as plain data: the input of every renderer.
 
     ``marking`` is the protective marking every rendering carries (top, bottom, each
     printed page).
@@ -408,10 +453,14 @@ def report_dict(report: Report, detail: bool = True, lazy: bool = False,
     ``detail=False`` gives each scheme's summary only, for a league table of thousands.
     ``lazy=True`` makes ``schemes`` an iterator that builds each scheme's dict as it is
     consumed (once), so a streaming renderer never holds every finding of a register.
+    ``compact=True`` gives the JSON result: each control's text once, in ``controls``,
+    and findings, actions and divergences that name their control by ``control_id``
+    (the other renderers read the text beside each finding: ``compact=False``).
     """
     shared: dict[int, dict[str, Any]] = {}
     as_of = dt.date.fromisoformat(report.as_of)
-    schemes = (scheme_dict(s, detail, shared, as_of, report.due_days) for s in report.schemes)
+    schemes = (scheme_dict(s, detail, shared, as_of, report.due_days, not compact)
+               for s in report.schemes)
     ratings = {"red": 0, "amber": 0, "green": 0}
     for s in report.schemes:
         ratings[s.score.rating.value] += 1
@@ -429,12 +478,34 @@ def report_dict(report: Report, detail: bool = True, lazy: bool = False,
         "summary": {"schemes": len(report.schemes), **ratings,
                     "unlisted_schemes": len(report.unlisted),
                     "data_quality_issues": len(report.data_quality)},
+        **({"controls": controls_dict(report.schemes)} if compact else {}),
         "schemes": schemes if lazy else list(schemes),
         "data_quality": [d.as_dict() for d in report.data_quality],
         **({"unlisted_schemes": [u.as_dict() for u in report.unlisted],
             "picture": picture(report, by_area=detail)} if report.kind == "batch" else {}),
         **({"answers": report.answers} if report.answers is not None else {}),
     }
+
+
+def json_result(data: dict[str, Any]) -> dict[str, Any]:
+    """A report dict as the JSON result has it (what ``report_dict(..., compact=True)``
+    gives): one built for the other renderers is cut down here, its schemes read once."""
+    if "controls" in data:
+        return data
+    schemes = list(data["schemes"])
+    controls: dict[str, dict[str, Any]] = {}
+    for scheme in schemes:
+        for f in scheme.get("findings", ()):
+            if f["control_id"] not in controls:
+                controls[f["control_id"]] = {k: f[k] for k in CONTROL_FIELDS}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "schemes":  # the controls first: what the schemes refer to
+            out["controls"] = controls
+            value = [{**s, **{k: [without_text(item) for item in s[k]] for k in TEXT_KEYS
+                              if k in s}} for s in schemes]
+        out[key] = value
+    return out
 
 
 def sections(scheme: dict[str, Any]) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, TextIO
+from typing import Any, NamedTuple
 
 
 class Format(StrEnum):
@@ -20,18 +20,27 @@ class Format(StrEnum):
 Renderer = Callable[[dict[str, Any]], str]
 
 
-Writer = Callable[[dict[str, Any], TextIO], None]
+Writer = Callable[[dict[str, Any], Any], None]  # report dict, an open handle
 
 
-def writer(fmt: Format) -> Writer | None:
+class Stream(NamedTuple):
+    """A streaming writer and whether its handle is binary (JSON: orjson makes bytes)."""
+
+    write: Writer
+    binary: bool
+
+
+def writer(fmt: Format) -> Stream | None:
     """A streaming writer for ``fmt`` (JSON, CSV), which accepts a lazy ``schemes``."""
     if fmt is Format.JSON:
         from youthscheme_audit.render.json_out import write
-    elif fmt is Format.CSV:
-        from youthscheme_audit.render.csv_out import write
-    else:
-        return None
-    return write
+
+        return Stream(write, binary=True)
+    if fmt is Format.CSV:
+        from youthscheme_audit.render.csv_out import write as write_csv
+
+        return Stream(write_csv, binary=False)
+    return None
 
 
 def renderer(fmt: Format) -> Renderer:

@@ -5,18 +5,18 @@ The comparison and trend are worked out in ``compare.py``; this module only show
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import markupsafe
 
 from youthscheme_audit.render.charts import RATING_FILL, line_chart_svg, sparkline_svg
 from youthscheme_audit.render.common import fmt_score
+from youthscheme_audit.render.json_out import text
 
 
 def render_json(comparison: dict[str, Any]) -> str:
     """The comparison as indented JSON."""
-    return json.dumps(comparison, indent=2, ensure_ascii=False) + "\n"
+    return text(comparison)
 
 
 def _delta(value: float | None) -> str:

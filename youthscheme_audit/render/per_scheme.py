@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import shutil
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from youthscheme_audit.models import Progress
 from youthscheme_audit.render import Format, renderer
 from youthscheme_audit.render.common import gap_counts, safe_name
 from youthscheme_audit.render.force import self_cells
+from youthscheme_audit.render.json_out import text as json_text
 from youthscheme_audit.report import league
 
 EXTENSIONS = {Format.TERMINAL: ".txt", Format.MARKDOWN: ".md", Format.HTML: ".html",
@@ -103,7 +103,7 @@ def render_index(fmt: Format, report: dict[str, Any], rows: list[dict[str, Any]]
                                        "summary", "unlisted_schemes", "picture", "answers")
                 if k in report}
         data.update(schemes=rows, data_quality=unassigned)
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return json_text(data)
     from youthscheme_audit.render.templating import render_index as render_template
 
     html = fmt is Format.HTML
