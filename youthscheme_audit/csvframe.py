@@ -7,9 +7,9 @@ reader (``csvfile``) that accounts for every physical line and says what it foun
 does a file this path is not sure of:
 
 * not UTF-8 (Windows-1252, the odd stray byte), or NUL bytes;
-* a quote in the lines searched for the header, or a record spread over several lines
-  (a quoted line break, a quote left open): polars' records must be exactly the
-  file's lines, or the careful reader reads it;
+* a record spread over several lines (a quoted line break, a quote left open), in the
+  lines searched for the header (an odd number of quotes on one) or below: polars'
+  records must be exactly the file's lines, or the careful reader reads it;
 * anything polars refuses (a stray quote inside a field, a row with more cells than
   the first) or a cell longer than ``csvfile.MAX_CELL``.
 
@@ -64,7 +64,7 @@ def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str]
         data = data[len(codecs.BOM_UTF8):]
     head_text = data[:HEAD_BYTES].decode("utf-8", errors="ignore")
     lines = head_text.splitlines()[:HEADER_SEARCH_ROWS]
-    if '"' in "".join(lines) or "\r" in head_text.replace("\r\n", "\n"):
+    if any(line.count('"') % 2 for line in lines) or "\r" in head_text.replace("\r\n", "\n"):
         return None
     shape = layout(head_text)
     head: list[Sequence[Any]] = list(csv.reader(lines, delimiter=shape.delimiter))

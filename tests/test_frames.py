@@ -1,0 +1,191 @@
+"""The columnar engine's contract: the polars fast path reads exactly what the careful
+reader reads, falls back whenever it is not sure, and big tables kept as codes score
+exactly as tables kept as lists."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from youthscheme_audit import csvframe
+from youthscheme_audit.cli import main
+from youthscheme_audit.registers import Register, read_register
+from youthscheme_audit.values import BLANK, Unknown
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example register as CSV files (a BOM on schemes, adults in Windows-1252)."""
+    directory = tmp_path_factory.mktemp("example")
+    subprocess.run([sys.executable, str(ROOT / "examples" / "make_register.py"),
+                    str(directory / "register.xlsx"), "--csv", str(directory)], check=True)
+    (directory / "register.xlsx").unlink()
+    return directory
+
+
+def utf8_copy(example: Path, target: Path) -> Path:
+    """The example CSV files, all in UTF-8 (so the fast path may read every one)."""
+    target.mkdir()
+    for name in ("schemes", "adults", "activities"):
+        raw = (example / f"{name}.csv").read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252")
+        (target / f"{name}.csv").write_text(text, encoding="utf-8", newline="")
+    return target
+
+
+def plain(value: Any) -> Any:
+    """A cell as comparable data (Unknown compares by identity)."""
+    if value is BLANK:
+        return "<blank>"
+    return ("<unknown>", value.raw, value.problem) if isinstance(value, Unknown) else value
+
+
+def snapshot(register: Register) -> dict[str, Any]:
+    """Everything a reader produced: every table's columns as lists, and every issue."""
+    return {
+        "tables": {name: (t.header_row, t.nrows, {c: list(map(plain, t.columns[c]))
+                                                   for c in t.columns})
+                   for name, t in register.tables.items()},
+        "issues": [d.as_dict() for d in register.data_quality],
+    }
+
+
+def read_both(paths: list[Path], monkeypatch: pytest.MonkeyPatch
+              ) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """(careful reader's result, default result, tables the fast path read)."""
+    fast: list[str] = []
+    real = csvframe.read_fast
+
+    def spy(source: Any, spec: Any, *args: Any) -> Any:
+        found = real(source, spec, *args)
+        if found is not None:
+            fast.append(spec.name)
+        return found
+
+    with monkeypatch.context() as m:
+        m.setattr(csvframe, "read_fast", lambda *a: None)
+        careful = snapshot(read_register(paths))
+    with monkeypatch.context() as m:
+        m.setattr(csvframe, "read_fast", spy)
+        default = snapshot(read_register(paths))
+    return careful, default, fast
+
+
+def csvs(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.csv"))
+
+
+def test_clean_exports_are_read_by_polars_exactly_as_by_the_csv_module(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = utf8_copy(example, tmp_path / "utf8")
+    careful, default, fast = read_both(csvs(folder), monkeypatch)
+    assert set(fast) == {"schemes", "adults", "activities"}  # title rows, odd headers: fine
+    assert default == careful
+
+
+def test_a_windows_1252_export_goes_to_the_careful_reader(
+        example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    careful, default, fast = read_both(csvs(example), monkeypatch)
+    assert "adults" not in fast  # cp1252: the careful reader decodes it and says so
+    assert "schemes" in fast  # a byte-order mark alone is fine
+    assert default == careful
+    assert any("Windows-1252" in d["problem"] for d in default["issues"])
+
+
+@pytest.mark.parametrize("mess", [
+    "stray_quote", "unclosed_quote", "quoted_line_break", "ragged_long", "ragged_short",
+    "blank_line", "long_cell", "lone_cr",
+])
+def test_messy_files_give_the_same_table_whichever_reader_reads_them(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mess: str) -> None:
+    folder = utf8_copy(example, tmp_path / "messy")
+    path = folder / "activities.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    last = len(lines) - 2  # the last record (the file ends with a line break)
+    edit = {
+        "stray_quote": lambda s: s.replace(",", ',Jo"hn', 1),
+        "unclosed_quote": lambda s: s.replace(",", ',"open', 1),
+        "quoted_line_break": lambda s: s.replace(",", ',"two\nlines"', 1),
+        "ragged_long": lambda s: s + ",extra,cells",
+        "ragged_short": lambda s: s.split(",")[0],
+        "blank_line": lambda s: s + "\n",
+        "long_cell": lambda s: s + "," + "x" * (csvfile_limit() + 10),
+        "lone_cr": lambda s: s.replace(",", ",\r", 1),
+    }[mess]
+    lines[last] = edit(lines[last])
+    path.write_text("\n".join(lines), encoding="utf-8", newline="")
+    careful, default, fast = read_both(csvs(folder), monkeypatch)
+    assert default == careful, mess
+    if mess in ("stray_quote", "unclosed_quote", "quoted_line_break", "ragged_long",
+                "long_cell", "lone_cr"):
+        assert "activities" not in fast, mess  # the careful reader accounts for every line
+
+
+def csvfile_limit() -> int:
+    from youthscheme_audit.csvfile import MAX_CELL
+
+    return MAX_CELL
+
+
+def score_json(folder: Path, out: Path) -> dict[str, Any]:
+    result = CliRunner().invoke(main, ["score", str(folder), "--as-of", "2026-11-22",
+                                       "--format", "json", "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data.pop("generated_at")
+    data["inputs"] = []
+    return data
+
+
+def test_tables_kept_as_codes_score_exactly_as_tables_kept_as_lists(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big tables skip the list-based finishing; forcing that path on the example must
+    change no finding, cited row or data-quality issue."""
+    folder = utf8_copy(example, tmp_path / "codes")
+    as_lists = score_json(folder, tmp_path / "lists.json")
+    monkeypatch.setattr(csvframe, "SMALL", 0)
+    as_codes = score_json(folder, tmp_path / "codes.json")
+    assert as_codes == as_lists
+    with monkeypatch.context() as m:
+        m.setattr(csvframe, "read_fast", lambda *a: None)
+        careful = score_json(folder, tmp_path / "careful.json")
+    assert careful == as_lists
+
+
+def test_blank_rows_at_the_end_are_dropped_from_a_table_kept_as_codes(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = utf8_copy(example, tmp_path / "tail")
+    path = folder / "adults.csv"
+    text = path.read_text(encoding="utf-8")
+    width = text.split("\n")[0].count(",")
+    path.write_text(text + ("," * width + "\n") * 3, encoding="utf-8", newline="")
+    monkeypatch.setattr(csvframe, "SMALL", 0)
+    careful, default, fast = read_both(csvs(folder), monkeypatch)
+    assert "adults" in fast and default == careful
+
+
+def test_the_answers_path_never_imports_polars(tmp_path: Path) -> None:
+    """A walk's report needs no frames: polars loads only with a register."""
+    shutil.copy(ROOT / "examples" / "official-unit.yaml", tmp_path / "a.yaml")
+    code = (
+        "import sys\n"
+        "from youthscheme_audit.cli import main\n"
+        f"sys.argv = ['youthscheme-audit', 'report', {str(tmp_path / 'a.yaml')!r}, "
+        "'--as-of', '2026-11-22']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('polars' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stderr.strip().splitlines()[-1] == "False"
