@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import random
 from collections.abc import Iterator, Sequence
+from functools import cache
 from pathlib import Path
 
 # days after 2010-01-01; the benchmark scores as of 2026-11-22
@@ -104,17 +105,18 @@ class Cells:
         return self.messy(str(n), BAD_COUNTS)
 
 
-def fmt_day(rng: random.Random, offset: int) -> str:
-    """Day ``offset`` after 2010-01-01 as ISO, UK day-first, dd-Mon-yyyy or an Excel serial."""
+@cache
+def day_formats(offset: int) -> tuple[str, ...]:
+    """Day ``offset`` after 2010-01-01 written as exports mix them, ten slots weighted:
+    ISO five times, UK day-first three, dd-Mon-yyyy and an Excel serial once each."""
     day = dt.date(2010, 1, 1) + dt.timedelta(days=offset)
-    style = rng.randrange(10)
-    if style < 5:
-        return day.isoformat()
-    if style < 8:
-        return day.strftime("%d/%m/%Y")
-    if style < 9:
-        return day.strftime("%d-%b-%Y")
-    return str((day - dt.date(1899, 12, 30)).days)
+    iso, uk, mon = day.isoformat(), day.strftime("%d/%m/%Y"), day.strftime("%d-%b-%Y")
+    return (iso,) * 5 + (uk,) * 3 + (mon, str((day - dt.date(1899, 12, 30)).days))
+
+
+def fmt_day(rng: random.Random, offset: int) -> str:
+    """Day ``offset`` after 2010-01-01 in one of the formats exports mix."""
+    return day_formats(offset)[int(rng.random() * 10)]
 
 
 def scheme_ref(rng: random.Random, n_schemes: int) -> str:
@@ -189,10 +191,19 @@ def adults(rng: random.Random, n: int, n_schemes: int) -> Iterator[list[str]]:
         first_dbs = dbs if start >= dbs or rng.random() < 0.5 else start - rng.randrange(400)
         first_training = (start - 5 - rng.randrange(60) if rng.random() < 0.98
                           else start + 31 + rng.randrange(90))
+        level = cell.messy(rng.choices(LEVELS, LEVEL_WEIGHTS)[0], ODD_LEVELS)
+        # a bare "Enhanced" often leaves the barred-list check unclear too
+        barred = (rng.choice(("TBC", "maybe", "N")) if level == "Enhanced" and rng.random() < 0.1
+                  else cell.flag(0.98))
+        regulated = cell.flag(0.85)
+        # nor is a supervisor named while it is unclear whether the adult needs one
+        unclear = regulated in PLACEHOLDERS or regulated in BAD_FLAGS
+        named = rng.random() < (0.5 if unclear else 0.98)
+        supervisor = f"Leader {i % 97}" if named else ""
         yield [
             scheme_ref(rng, n_schemes), f"P{i:07d}", f"Adult {i}", cell.messy(role, ODD_ROLES),
             cell.date(born), cell.date(start),
-            cell.messy(rng.choices(LEVELS, LEVEL_WEIGHTS)[0], ODD_LEVELS), cell.flag(0.98),
+            level, barred,
             cell.date(dbs), cell.date(first_dbs) if rng.random() < 0.97 else "",
             cell.flag(0.4), cell.recent(1000, 0.03) if rng.random() < 0.98 else "",
             cell.messy(rng.choice(POLICE_VETTING if police else OTHER_VETTING), ODD_VETTING),
@@ -201,8 +212,7 @@ def adults(rng: random.Random, n: int, n_schemes: int) -> Iterator[list[str]]:
             cell.date(training(rng, start)),
             cell.date(first_training) if rng.random() < 0.97 else "",
             cell.recent(360, 0.02) if rng.random() < 0.99 else "",
-            cell.flag(0.99), cell.flag(0.85),
-            cell.text(f"Leader {i % 97}" if rng.random() < 0.98 else ""),
+            cell.flag(0.99), regulated, cell.text(supervisor),
             cell.count(2 if rng.random() < 0.98 else rng.choice([0, 1])),
             cell.recent(28, 0.05, 300) if police else "",
         ]
