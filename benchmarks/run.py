@@ -1,35 +1,42 @@
 """Benchmark: `score` against csv.DictReader merely reading the same files, pair by pair.
 
-    python benchmarks/run.py [--dir DIR] [--only table,json,csv,html,scaling,xlsx,help]
-                             [--schemes 20000] [--adults 1000000] [--activities 200000]
-                             [--runs 3] [--scale 100000,300000,1000000]
-                             [--xlsx-rows 100000] [--help-runs 5]
+    .venv/bin/python benchmarks/run.py [--dir DIR] [--only PART,...] [--runs 3]
+        [--schemes 20000] [--adults 1000000] [--activities 200000]
+        [--scale 100000,300000,1000000] [--xlsx-rows 100000] [--help-runs 5]
 
 Run it from the repository with the project installed (``pip install -e '.[test]'``:
-openpyxl is a test extra). It generates the synthetic register (benchmarks/generate.py,
-seed 1) in DIR (default benchmark-data/) unless the files are already there, then runs,
-each command in a fresh process:
+openpyxl is a test extra). The full size takes about half an hour on a 2-core machine;
+develop with e.g. ``--schemes 2000 --adults 100000 --activities 20000 --scale
+10000,30000,100000 --xlsx-rows 10000 --runs 1`` (about a minute). The synthetic
+register (benchmarks/generate.py, seed 1) is generated into DIR (default
+benchmark-data/) unless this generator already made it there at these sizes
+(DIR/register.txt says so). Every command runs in a fresh process. The parts
+(``--only table,json`` runs just those):
 
-* table, json, csv, html: ``--runs`` pairs of (csv.DictReader reading every CSV file,
-  then ``youthscheme-audit score DIR/*.csv`` with that output: the league table to
-  /dev/null, ``--format json -o FILE``, ``--format csv -o FILE``, ``--format html -o
-  DIR/``). The machine's speed drifts from minute to minute, so each ratio compares two
-  runs made moments apart. It prints each pair's seconds, the ratio and score's peak
-  memory (ru_maxrss), then the median ratio against its target. Output written with -o
+* table, json, csv, html: ``--runs`` pairs of csv.DictReader reading every CSV file and,
+  moments later, ``youthscheme-audit score DIR/*.csv --as-of 2026-11-22`` with that
+  output: the league table to /dev/null, ``--format json -o FILE``, ``--format csv -o
+  FILE``, ``--format html -o DIR/`` (a report per scheme and the force picture). This
+  machine's speed drifts from minute to minute, so each ratio compares two runs made
+  back to back. Prints each pair's seconds, ratio and score's peak memory (ru_maxrss of
+  the child), then the median ratio and the peak against their targets. What -o writes
   goes into DIR and is removed after each run.
-* scaling: the league table at each ``--scale`` size of adults, schemes and activities
-  scaled in proportion, each in its own generated folder DIR/scale-N (the full size
-  reuses DIR, and the table pairs when those ran): median ratio per size.
-* xlsx: a workbook whose adults sheet has ``--xlsx-rows`` rows, read by our reader
-  (python-calamine) and by openpyxl's read-only mode, in pairs: the median speed-up.
-* help: ``youthscheme-audit --help``, median of ``--help-runs`` runs.
+* scaling: the league table at each ``--scale`` number of adults, schemes and activities
+  in proportion, each size generated in its own folder DIR/scale-N (the full size is
+  DIR itself, and reuses the table pairs when those ran): the median ratio per size.
+* xlsx: a workbook whose adults sheet has ``--xlsx-rows`` rows (written once into DIR),
+  read by openpyxl's read-only mode and by our reader (python-calamine), in pairs: the
+  median speed-up.
+* help: ``youthscheme-audit --help``, the median of ``--help-runs`` runs.
 
-At the end a summary block gives every target, the measured median and whether it is met.
+At the end a summary block has one line per target: part, what was measured, the
+measured median, the target, and "met" or "NOT met".
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import shutil
@@ -143,12 +150,18 @@ def paired(baseline: list[str], measured: list[str], runs: int,
 
 
 def register_files(folder: Path, schemes: int, adults_n: int, activities: int) -> list[str]:
-    """The register's CSV files in ``folder``, generated first if any is missing."""
+    """The register's CSV files in ``folder``, generated first unless the files there were
+    made at these sizes by this very generator (``register.txt`` records which)."""
     files = [folder / f"{t}.csv" for t in TABLES]
-    if not all(f.exists() for f in files):
+    made = folder / "register.txt"
+    generator = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:12]
+    wanted = f"{schemes} schemes, {adults_n} adults, {activities} activities, seed 1, " \
+             f"generate.py {generator}\n"
+    if not (made.exists() and made.read_text() == wanted and all(f.exists() for f in files)):
         print(f"generating {schemes:,} schemes, {adults_n:,} adults, {activities:,} "
               f"activities in {folder} ...", flush=True)
         generate(folder, schemes, adults_n, activities, seed=1)
+        made.write_text(wanted)
     return [str(f) for f in files]
 
 
@@ -169,9 +182,8 @@ def measure_output(part: str, files: list[str], data: Path, runs: int) -> tuple[
     """Pairs of (DictReader, score with this output); the ratio and memory verdicts."""
     output = OUTPUTS[part]
     written = data / output.written if output.written else None
-    # a name ending in / asks score for a folder
-    args = [output.written and a.replace("{out}", f"{data}/{output.written}")
-            for a in output.args]
+    out = f"{data}/{output.written}"  # kept as a string: a trailing / asks for a folder
+    args = [a.replace("{out}", out) for a in output.args]
     print(f"\n{part}: csv.DictReader, then {output.label}", flush=True)
     pairs = paired(reader_command(files), score_command(files) + args, runs,
                    after=lambda: remove(written) if written else None)

@@ -104,4 +104,4 @@ def test_run_py_measures_and_cleans_up_at_a_tiny_size(tmp_path: Path) -> None:
         assert re.search(rf"^{part} .* (met|NOT met)$", summary, re.M), (part, proc.stdout)
     assert "peak memory" in summary
     assert sorted(p.name for p in tmp_path.iterdir() if not p.is_dir()) == [
-        "activities.csv", "adults-200.xlsx", "adults.csv", "schemes.csv"]
+        "activities.csv", "adults-200.xlsx", "adults.csv", "register.txt", "schemes.csv"]
