@@ -27,8 +27,9 @@ AS_OF = 6169
 YEAR = 365
 
 P_PLACEHOLDER = 0.005  # a cell left blank or saying TBC / pending
-# a cell that cannot be read or is outside the column's vocabulary, by table: rarer where
-# rows are many, so each table's scheme-level findings come out in a similar mix
+# a cell that cannot be read or is outside the column's vocabulary, by table: rarer where a
+# scheme has many rows, so each table's checks come out in a similar mix of met, gap and
+# unverified, and even the 400-scheme register of tests/test_benchmark.py shows every path
 P_ODD = {"schemes": 0.03, "adults": 0.0015, "activities": 0.01}
 PLACEHOLDERS = ("", "TBC", "pending")
 BAD_DATES = ("31/02/2025", "29/02/2023", "2024-13-01", "next week", "15/15/2024")
