@@ -1,0 +1,107 @@
+"""The benchmark scripts run, and the generated register exercises every register check.
+
+The benchmark times the bad-value paths only if the synthetic register has them: for every
+register check on the schemes, adults and activities tables, some scheme must have rows
+failing it (a gap) and, where a column it reads can hold an unreadable value, some scheme
+must have rows it cannot check, with the values listed as data-quality issues.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_support import run
+
+from youthscheme_audit.catalog import require_catalog
+from youthscheme_audit.tables import TABLES
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+from generate import generate  # noqa: E402
+
+GENERATED = ("schemes", "adults", "activities")
+SIZE = (400, 8_000, 2_000)  # schemes, adults, activities
+
+
+@pytest.fixture(scope="module")
+def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("register")
+    generate(out, *SIZE, seed=1)
+    return out
+
+
+@pytest.fixture(scope="module")
+def report(register: Path) -> dict:
+    out = register / "r.json"
+    code, _, err = run("score", *(str(register / f"{t}.csv") for t in GENERATED),
+                       "--as-of", "2026-11-22", "--format", "json", "-o", str(out))
+    assert code == 0, err
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def readable_only(table: str, columns: set[str]) -> bool:
+    """Whether every column is free text, which is never unreadable (only blank or TBC)."""
+    return all(TABLES[table].column(c).type == "text" for c in columns)
+
+
+def test_every_register_check_has_gaps_and_unreadable_rows(report: dict) -> None:
+    reasons: dict[str, list[str]] = {}
+    for scheme in report["schemes"]:
+        for finding in scheme["findings"]:
+            if finding["source"] == "register":
+                reasons.setdefault(finding["control_id"], []).append(finding["reason"])
+    issues = {(d["table"], d["column"]) for d in report["data_quality"]}
+    missing = []
+    for control in require_catalog().ordered():
+        for check in control.register:
+            if check.table not in GENERATED:
+                continue
+            rule = re.escape(check.describe())
+            said = "\n".join(reasons.get(control.id, []))
+            name = f"{control.id} {check.describe()}"
+            if not re.search(rf"fails?(; \d+ more cannot be checked)?: {rule}", said):
+                missing.append(f"no gap: {name}")
+            if readable_only(check.table, check.columns() - {"scheme_id"}):
+                continue
+            if not re.search(rf"cannot be checked: {rule}", said):
+                missing.append(f"nothing unverified: {name}")
+            if not any((check.table, c) in issues for c in check.columns()):
+                missing.append(f"no data-quality issue in its columns: {name}")
+    assert missing == [], "\n".join(missing)
+
+
+def test_the_register_is_mostly_in_order(report: dict) -> None:
+    statuses = [f["status"] for s in report["schemes"] for f in s["findings"]
+                if f["source"] == "register"]
+    assert statuses.count("met") > statuses.count("gap") > 0
+    assert report["unlisted_schemes"]
+
+
+def test_generation_is_deterministic(register: Path, tmp_path: Path) -> None:
+    generate(tmp_path, *SIZE, seed=1)
+    for table in GENERATED:
+        assert (tmp_path / f"{table}.csv").read_bytes() == \
+            (register / f"{table}.csv").read_bytes()
+
+
+def test_run_py_measures_and_cleans_up_at_a_tiny_size(tmp_path: Path) -> None:
+    # one output part stands for the four (they share one code path): html, as it
+    # writes a folder
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--dir", str(tmp_path), "--schemes", "20",
+         "--adults", "400", "--activities", "80", "--runs", "1", "--xlsx-rows", "200",
+         "--scale", "200", "--help-runs", "1", "--only", "html,scaling,xlsx,help"],
+        capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    summary = proc.stdout.split("\nsummary")[1]
+    for part in ("html", "scaling", "xlsx", "help"):
+        assert re.search(rf"^{part} .* (met|NOT met)$", summary, re.M), (part, proc.stdout)
+    assert "peak memory" in summary
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.is_dir()) == [
+        "activities.csv", "adults-200.xlsx", "adults.csv", "register.txt", "schemes.csv"]
