@@ -13,7 +13,7 @@ Polars is imported here, and only commands that read registers import this modul
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import polars as pl
@@ -53,6 +53,10 @@ class Coded:
         return self._values
 
     def _encode(self) -> None:
+        if self._raw is not None:  # text a check reads after all: encoded natively
+            done = encode(self._raw, self._parse)
+            self._codes, self._values = done.codes, done.values
+            return
         index: dict[Any, int] = {}
         codes = [index.setdefault(v, len(index)) for v in self.to_list()]
         self._codes, self._values = pl.Series(codes, dtype=CODE), list(index)
@@ -130,14 +134,21 @@ def encode(raw: pl.Series, parse: Any) -> Coded:
     return Coded(codes, list(map(parse, distinct.cast(pl.String).to_list())))
 
 
-class Lists(Mapping[str, list[Any]]):
-    """A table's columns as Python lists, each built from its codes when first asked for."""
+class Lists(dict[str, list[Any]]):
+    """A table's columns as Python lists, each built from its codes when first asked for
+    (then an ordinary dict lookup: citing rows looks columns up hundreds of thousands of
+    times)."""
 
     def __init__(self, coded: dict[str, Coded]) -> None:
+        super().__init__()
         self.coded = coded
 
-    def __getitem__(self, name: str) -> list[Any]:
-        return self.coded[name].to_list()
+    def __missing__(self, name: str) -> list[Any]:
+        values = self[name] = self.coded[name].to_list()
+        return values
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self.coded else default
 
     def __contains__(self, name: object) -> bool:
         return name in self.coded
@@ -147,6 +158,20 @@ class Lists(Mapping[str, list[Any]]):
 
     def __len__(self) -> int:
         return len(self.coded)
+
+    def keys(self) -> Any:
+        return self.coded.keys()
+
+    def values(self) -> Any:
+        return [self[name] for name in self.coded]
+
+    def items(self) -> Any:
+        return [(name, self[name]) for name in self.coded]
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self.items()) == other
+
+    __hash__ = None
 
 
 # --- evaluating checks ------------------------------------------------------------------

@@ -343,6 +343,7 @@ def audit_progress(findings: Iterable[Finding]) -> dict[str, Any]:
 def scheme_dict(
     r: SchemeResult, detail: bool = True, shared: dict[int, dict[str, Any]] | None = None,
     as_of: dt.date | None = None, days: dict[str, int] | None = None, text: bool = True,
+    areas: dict[int, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """One scheme's result as plain data; ``detail=False`` leaves out findings and areas.
 
@@ -351,7 +352,8 @@ def scheme_dict(
     actions and divergences: ``controls`` holds it once.
 
     ``shared`` memoises the dicts of findings that cite no rows: a register's schemes
-    share those Finding objects, so each is turned into a dict once.
+    share those Finding objects, so each is turned into a dict once. ``areas`` holds
+    area rows the force picture already worked out (by ``id`` of the scheme result).
     """
     out: dict[str, Any] = {
         "scheme_id": r.scheme_id,
@@ -368,7 +370,8 @@ def scheme_dict(
         out["coverage_sources"] = coverage_by_source(r.findings)
     if not detail:
         return out
-    out["areas"] = area_rows(r.findings)
+    known = areas.pop(id(r), None) if areas is not None else None
+    out["areas"] = known if known is not None else area_rows(r.findings)
     out["in_scope"] = in_scope(r.findings)
     if as_of is not None and days:
         spot = r.self_score is not None and r.self_assessment is None
@@ -398,7 +401,8 @@ COMMON_GAPS_SHOWN = 20  # the controls most schemes fail, in the force picture
 ROWS_PER_GROUP = 20  # data-quality rows named per group; all are in data_quality
 
 
-def picture(report: Report, by_area: bool = True) -> dict[str, Any]:
+def picture(report: Report, by_area: bool = True,
+            memo: dict[int, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     """The force picture of a batch run: what many schemes share, worked out once.
 
     The controls most schemes fail (critical first), overclaims by scheme, each area's
@@ -419,7 +423,10 @@ def picture(report: Report, by_area: bool = True) -> dict[str, Any]:
         if over:
             claims.append({"scheme_id": scheme.scheme_id, "scheme_name": scheme.scheme_name,
                            "count": len(over), "controls": over})
-        for row in area_rows(scheme.findings) if by_area else ():
+        rows = area_rows(scheme.findings) if by_area else []
+        if memo is not None and by_area:
+            memo[id(scheme)] = rows  # each scheme's report shows the same rows
+        for row in rows:
             tally = areas.setdefault(row["area"], {"area": row["area"], "title": row["title"],
                                                    "red": 0, "amber": 0, "green": 0})
             tally[row["rating"]] += 1
@@ -458,12 +465,15 @@ def report_dict(report: Report, detail: bool = True, lazy: bool = False,
     (the other renderers read the text beside each finding: ``compact=False``).
     """
     shared: dict[int, dict[str, Any]] = {}
+    areas: dict[int, list[dict[str, Any]]] = {}  # once for the picture and each scheme
     as_of = dt.date.fromisoformat(report.as_of)
-    schemes = (scheme_dict(s, detail, shared, as_of, report.due_days, not compact)
+    schemes = (scheme_dict(s, detail, shared, as_of, report.due_days, not compact, areas)
                for s in report.schemes)
     ratings = {"red": 0, "amber": 0, "green": 0}
     for s in report.schemes:
         ratings[s.score.rating.value] += 1
+    # before any scheme's dict: the picture works out the area rows those dicts reuse
+    force = picture(report, by_area=detail, memo=areas) if report.kind == "batch" else None
     return {
         "kind": report.kind,
         "marking": marking,
@@ -482,7 +492,7 @@ def report_dict(report: Report, detail: bool = True, lazy: bool = False,
         "schemes": schemes if lazy else list(schemes),
         "data_quality": [d.as_dict() for d in report.data_quality],
         **({"unlisted_schemes": [u.as_dict() for u in report.unlisted],
-            "picture": picture(report, by_area=detail)} if report.kind == "batch" else {}),
+            "picture": force} if force is not None else {}),
         **({"answers": report.answers} if report.answers is not None else {}),
     }
 
