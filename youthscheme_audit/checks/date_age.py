@@ -21,7 +21,7 @@ Failing row:
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from youthscheme_audit.checks.base import (
@@ -134,9 +134,11 @@ class DateAge(Check):
             ok = day >= self.cutoff(ctx.as_of)
         return None if ok is False and unread else ok
 
+    @cached_property
     def _label(self) -> str:
         return " or ".join(label(self.table, n) for n in self.names)
 
+    @cached_property
     def _limit_words(self) -> str:
         if self.limit == "not_expired":
             return "not passed"
@@ -148,7 +150,7 @@ class DateAge(Check):
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         day = self.newest(table, index)
         as_of = ctx.as_of.isoformat()
-        threshold = f"{self._limit_words()} as of {as_of}"
+        threshold = f"{self._limit_words} as of {as_of}"
         values = [values_of(table, n)[index] for n in self.names]
         unread = [f"{label(self.table, n)} is {fmt(v)}" for n, v in zip(self.names, values,
                                                                          strict=True)
@@ -156,21 +158,21 @@ class DateAge(Check):
         if day is None:
             shown = ", ".join(fmt(v) for v in values)
             why = "cannot check it" if unread else "no date recorded"
-            return self.names[0], shown, threshold, f"{self._label()} is {shown}; {why}"
+            return self.names[0], shown, threshold, f"{self._label} is {shown}; {why}"
         if self.limit == "not_expired":
-            message = f"{self._label()} {day.isoformat()} has passed (as of {as_of})"
+            message = f"{self._label} {day.isoformat()} has passed (as of {as_of})"
         elif day > ctx.as_of and self.limit != "min_years":
-            message = f"{self._label()} {day.isoformat()} is after {as_of}; not a possible date"
+            message = f"{self._label} {day.isoformat()} is after {as_of}; not a possible date"
         else:
             years = (ctx.as_of - day).days / 365.25
-            message = (f"{self._label()} {day.isoformat()} is {years:.1f} years before {as_of}; "
-                       f"it must be {self._limit_words()}")
+            message = (f"{self._label} {day.isoformat()} is {years:.1f} years before {as_of}; "
+                       f"it must be {self._limit_words}")
         if unread:
             message += f"; but {' and '.join(unread)}, which may be newer"
         return self.names[0], day.isoformat(), threshold, message
 
     def describe(self) -> str:
-        return f"{self._label()} {self._limit_words()}" + self.suffix()
+        return f"{self._label} {self._limit_words}" + self.suffix()
 
 
 def _ordinal(value: Any) -> int | None:

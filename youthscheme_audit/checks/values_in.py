@@ -14,6 +14,7 @@ Failing row:
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from youthscheme_audit.checks.base import Check, Context, Param, fmt, label, no_record, values_of
@@ -53,6 +54,7 @@ class ValuesIn(Check):
             return value in self.allowed
         return value not in self.forbidden
 
+    @cached_property
     def _rule(self) -> str:
         name = label(self.table, self.column)
         if self.allowed is not None:
@@ -62,7 +64,7 @@ class ValuesIn(Check):
     def explain(self, table: Table, index: int, ctx: Context) -> tuple[str, str, str, str]:
         value = values_of(table, self.column)[index]
         name = label(self.table, self.column)
-        return self.column, fmt(value), self._rule(), f"{name} is {fmt(value)}; {self._rule()}"
+        return self.column, fmt(value), self._rule, f"{name} is {fmt(value)}; {self._rule}"
 
     def describe(self) -> str:
-        return self._rule() + self.suffix()
+        return self._rule + self.suffix()
