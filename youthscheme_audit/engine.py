@@ -28,11 +28,12 @@ from youthscheme_audit.models import (
     Status,
     UnlistedScheme,
     Waiver,
+    amended,
     shown,
 )
 from youthscheme_audit.registers import Register, Table, scheme_key
 from youthscheme_audit.tables import TABLES
-from youthscheme_audit.values import Unknown
+from youthscheme_audit.values import BLANK, Unknown
 from youthscheme_audit.waivers import for_scheme, in_date
 
 if TYPE_CHECKING:
@@ -533,7 +534,8 @@ class RegisterEvaluator:
                  for c in self._cite(run, run.cited_rows(scheme_id))]
         if not cited:
             return finding
-        return replace(finding, citations=tuple(cited), evidence=tuple(c.message for c in cited))
+        return amended(finding, citations=tuple(cited),
+                       evidence=tuple(c.message for c in cited))
 
     def _cite(self, run: _CheckRun, rows: list[int]) -> list[Citation]:
         if not self.cite:
@@ -541,8 +543,10 @@ class RegisterEvaluator:
         assert run.table is not None
         table = run.table
         spec = TABLES[table.name]
-        keys = table.columns.get(spec.key) if spec.key else None
-        names = table.columns.get("name") if self.show_names else None
+        # only the cited rows' ids and names: those columns rarely repeat, so they are
+        # parsed per cell and never built whole here
+        keys = table.coded.get(spec.key) if spec.key else None
+        names = table.coded.get("name") if self.show_names else None
         out = []
         for i in rows[:MAX_CITATIONS]:
             column, value, threshold, message = run.check.explain(table, i, self.ctx)
@@ -550,9 +554,11 @@ class RegisterEvaluator:
                 message = (f"cannot tell whether the rule applies "
                            f"({run.check.where.explain(table, i)}), and the row does not "
                            f"pass it: {message}")
-            record = str(keys[i]) if keys is not None and not isinstance(keys[i], Unknown) else ""
-            if names is not None and not isinstance(names[i], Unknown):
-                record = f"{record} ({names[i]})" if record else str(names[i])
+            key = keys.value_at(i) if keys is not None else BLANK
+            record = "" if isinstance(key, Unknown) else str(key)
+            name = names.value_at(i) if names is not None else BLANK
+            if not isinstance(name, Unknown):
+                record = f"{record} ({name})" if record else str(name)
             who = f"{spec.key.replace('_id', '')} {record}" if record and spec.key else table.name
             out.append(Citation(
                 table=table.name, row=table.row_number(i), record=record, column=column,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -216,6 +217,14 @@ class Finding:
     def shown(self) -> bool:
         """Whether evidence (a reference, examined rows or a reason) backs the status."""
         return self.status is not Status.UNVERIFIED and not self.claimed
+
+
+def amended(finding: Finding, **changes: Any) -> Finding:
+    """``dataclasses.replace`` for a field or two, without re-running ``__init__`` (a
+    register cites rows in hundreds of thousands of findings: replace cost 18 us each)."""
+    new = copy.copy(finding)
+    new.__dict__.update(changes)
+    return new
 
 
 @dataclass(frozen=True)
