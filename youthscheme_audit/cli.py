@@ -561,9 +561,10 @@ def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
             result = score_register(catalog, list(register), mapping, as_of, waiver_list,
                                     show_names, tick, cite=not league_only,
                                     answers_paths=list(answers) if answers else None)
-            # JSON and CSV stream each scheme's dict (built as it is written, then freed)
+            # JSON, CSV and a folder of reports stream each scheme's dict (built as it is
+            # written, then freed)
             data = report_dict(result, detail=not league_only,
-                               lazy=not as_dir and fmt in ("json", "csv"), marking=marking,
+                               lazy=as_dir or fmt in ("json", "csv"), marking=marking,
                                compact=fmt == "json")
         if target is not None and as_dir:
             from youthscheme_audit.render.per_scheme import write_per_scheme

@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Collection, Sequence
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -60,7 +61,8 @@ def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str]
         data = handle.read()
     if b"\x00" in data or not _is_utf8(data):
         return None
-    if data.startswith(codecs.BOM_UTF8):
+    bom = data.startswith(codecs.BOM_UTF8)
+    if bom:
         data = data[len(codecs.BOM_UTF8):]
     head_text = data[:HEAD_BYTES].decode("utf-8", errors="ignore")
     lines = head_text.splitlines()[:HEADER_SEARCH_ROWS]
@@ -72,7 +74,13 @@ def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str]
     if header is None or "scheme_id" not in header.columns:
         return None  # the careful reader says why
     reading = _start(spec, header, skip)
-    frame = _split(data, header.index + 1, shape.delimiter, [j for j, _ in reading.keep])
+    lines_after = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0) - (
+        header.index + 1)
+    body: bytes | Path = data if bom else source.path  # polars maps the file itself
+    del data  # the bytes are not held while polars reads (peak memory)
+    frame = _split(body, lines_after, header.index + 1, shape.delimiter,
+                   [j for j, _ in reading.keep])
+    del body
     if frame is None:
         return None
     coded = _parse(frame, reading, spec)
@@ -98,15 +106,16 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _split(data: bytes, skip: int, delimiter: str, keep: list[int]) -> pl.DataFrame | None:
-    """The kept cells below the first ``skip`` lines as text, one row per line; None if
-    polars and the lines disagree, polars refuses the file or a cell is too long."""
-    lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0) - skip
+def _split(body: bytes | Path, lines: int, skip: int, delimiter: str,
+           keep: list[int]) -> pl.DataFrame | None:
+    """The kept cells of the ``lines`` lines below the first ``skip`` as text, one row per
+    line; None if polars and the lines disagree, polars refuses the file or a cell is too
+    long."""
     if lines <= 0:
         return pl.DataFrame({f"c{j}": pl.Series([], dtype=pl.String) for j in keep})
     try:
         frame = pl.read_csv(
-            data, has_header=False, skip_lines=skip, separator=delimiter, infer_schema=False,
+            body, has_header=False, skip_lines=skip, separator=delimiter, infer_schema=False,
             quote_char='"', raise_if_empty=False, empty_string_is_null=False,
         )
     except Exception:  # polars raises several kinds for a file it cannot split
@@ -114,7 +123,8 @@ def _split(data: bytes, skip: int, delimiter: str, keep: list[int]) -> pl.DataFr
     if frame.height != lines:
         return None
     names = frame.columns
-    # a row shorter than the header has blank cells, as the csv module reads it
+    # only the kept columns; a row shorter than the header has blank cells, as the csv
+    # module reads it
     frame = frame.select(
         pl.col(names[j]).fill_null("").alias(f"c{j}") if j < len(names)
         else pl.repeat("", frame.height, dtype=pl.String).alias(f"c{j}") for j in keep)

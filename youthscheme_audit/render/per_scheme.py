@@ -37,6 +37,10 @@ INDEX_COLUMNS = ("rank", "scheme_id", "scheme_name", "scheme_type", "rating", "s
 Say = Callable[[str], None]
 
 
+# what a scheme's own report shows but the index does not: not kept once it is written
+PER_SCHEME_ONLY = frozenset({"findings", "actions", "divergences", "in_scope", "audit"})
+
+
 def issues_by_scheme(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Data-quality issues grouped by scheme id ('' for issues tied to no scheme)."""
     out: dict[str, list[dict[str, Any]]] = {}
@@ -217,7 +221,8 @@ def _write_set(report: dict[str, Any], folder: Path, form: Format,
     issues = issues_by_scheme(report)
     taken: set[str] = set()
     files: dict[int, str] = {}
-    total = len(report["schemes"])
+    total = report["summary"]["schemes"]
+    kept = []  # what the index needs of each scheme (``schemes`` may be a one-shot iterator)
     for n, scheme in enumerate(report["schemes"]):
         if progress is not None:
             progress("writing reports", n, total)
@@ -225,7 +230,10 @@ def _write_set(report: dict[str, Any], folder: Path, form: Format,
         own = issues.get(scheme["scheme_id"], [])
         (folder / name).write_text(render(single_report(report, scheme, own)),
                                    encoding="utf-8", newline="")
-        files[id(scheme)] = name
+        summary = {k: v for k, v in scheme.items() if k not in PER_SCHEME_ONLY}
+        kept.append(summary)
+        files[id(summary)] = name
+    report = {**report, "schemes": kept}
     index = INDEX_NAMES.get(form, "index.md")
     (folder / index).write_text(render_index(form, report, index_rows(report, files),
                                              issues.get("", [])), encoding="utf-8", newline="")
