@@ -32,13 +32,33 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+class _SafeCells(dict[Any, str]):
+    """Value -> its safe cell, made once: a register's findings repeat the same control text,
+    statuses and reasons in millions of cells (one lookup in C each). Long or rare values
+    are not kept, and the memo starts over past ``MEMO_VALUES``."""
+
+    def __missing__(self, value: Any) -> str:
+        made = safe_cell(value)
+        # text only: 1, 1.0 and True are equal keys but different cells
+        if value.__class__ is str and len(made) <= MEMO_CHARS:
+            if len(self) >= MEMO_VALUES:
+                self.clear()
+            self[value] = made
+        return made
+
+
+MEMO_CHARS = 400
+MEMO_VALUES = 100_000
+
+
 def write_rows(out: TextIO, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> None:
     """A byte-order mark, the header and the rows, every cell made safe; CRLF line ends."""
     out.write(BOM)
     # CRLF as RFC 4180 says; it also makes the writer quote a cell holding a lone CR
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    safe = _SafeCells().__getitem__
+    writer.writerows(list(map(safe, row)) for row in rows)
 
 
 def unlisted_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
