@@ -55,24 +55,33 @@ HEAD_BYTES = 1 << 16
 
 
 def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str] | None,
-              skip: Collection[str] = ()) -> tuple[Table, list[DataIssue]] | None:
-    """The table read with polars, or None when the careful reader must read the file."""
+              skip: Collection[str] = ()) -> tuple[Table, list[DataIssue]] | str:
+    """The table read with polars, or why the careful reader must read the file: said in
+    the data-quality list for a big file, where it explains a slower read ("" for a small
+    one, and when the careful reader's own notes say why: the encoding, the header)."""
     with open_regular(source.path, RegisterError, "CSV file") as handle:
         data = handle.read()
+    big = data.count(b"\n") > SMALL
+
+    def why(reason: str) -> str:
+        return reason if big else ""
+
     if b"\x00" in data or not _is_utf8(data):
-        return None
+        return ""
     bom = data.startswith(codecs.BOM_UTF8)
     if bom:
         data = data[len(codecs.BOM_UTF8):]
     head_text = data[:HEAD_BYTES].decode("utf-8", errors="ignore")
     lines = head_text.splitlines()[:HEADER_SEARCH_ROWS]
-    if any(line.count('"') % 2 for line in lines) or "\r" in head_text.replace("\r\n", "\n"):
-        return None
+    if any(line.count('"') % 2 for line in lines):
+        return why("a quoted cell near the header spans lines")
+    if "\r" in head_text.replace("\r\n", "\n"):
+        return why("its lines end in a lone carriage return")
     shape = layout(head_text)
     head: list[Sequence[Any]] = list(csv.reader(lines, delimiter=shape.delimiter))
     header = find_header(HeaderMatcher(spec, mapping.columns.get(spec.name)), head)
     if header is None or "scheme_id" not in header.columns:
-        return None  # the careful reader says why
+        return ""  # the careful reader says why
     reading = _start(spec, header, skip)
     lines_after = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0) - (
         header.index + 1)
@@ -81,8 +90,8 @@ def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str]
     frame = _split(body, lines_after, header.index + 1, shape.delimiter,
                    [j for j, _ in reading.keep])
     del body
-    if frame is None:
-        return None
+    if isinstance(frame, str):
+        return why(frame)
     coded = _parse(frame, reading, spec)
     reading.nrows = frame.height
     if reading.nrows <= SMALL or spec.name == "schemes":
@@ -107,10 +116,10 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def _split(body: bytes | Path, lines: int, skip: int, delimiter: str,
-           keep: list[int]) -> pl.DataFrame | None:
+           keep: list[int]) -> pl.DataFrame | str:
     """The kept cells of the ``lines`` lines below the first ``skip`` as text, one row per
-    line; None if polars and the lines disagree, polars refuses the file or a cell is too
-    long."""
+    line; or why not: polars and the lines disagree, polars refuses the file, a cell is
+    too long."""
     if lines <= 0:
         return pl.DataFrame({f"c{j}": pl.Series([], dtype=pl.String) for j in keep})
     try:
@@ -119,9 +128,9 @@ def _split(body: bytes | Path, lines: int, skip: int, delimiter: str,
             quote_char='"', raise_if_empty=False, empty_string_is_null=False,
         )
     except Exception:  # polars raises several kinds for a file it cannot split
-        return None
+        return "a stray quote or a row longer than the first, which the fast reader refuses"
     if frame.height != lines:
-        return None
+        return "a record spans more than one line (a quoted line break, or a quote left open)"
     names = frame.columns
     # only the kept columns; a row shorter than the header has blank cells, as the csv
     # module reads it
@@ -130,7 +139,7 @@ def _split(body: bytes | Path, lines: int, skip: int, delimiter: str,
         else pl.repeat("", frame.height, dtype=pl.String).alias(f"c{j}") for j in keep)
     longest = frame.select(pl.all().str.len_bytes().max()).row(0) if keep else ()
     if any(n is not None and n > MAX_CELL for n in longest):  # the careful reader notes it
-        return None
+        return f"a cell is over {MAX_CELL:,} characters"
     return frame
 
 

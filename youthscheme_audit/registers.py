@@ -534,8 +534,14 @@ def read_table(
         from youthscheme_audit.csvframe import read_fast
 
         fast = read_fast(source, spec, mapping, known, skip)
-        if fast is not None:
+        if not isinstance(fast, str):
             return fast
+        if fast:  # said, so a slower read of a big file is explained
+            with source.rows() as rows:
+                table, issues = _read_rows(source, spec, mapping, known, rows, skip)
+            why = (f"{source.path.name} was read line by line by the careful CSV reader, "
+                   f"not the fast one: {fast}")
+            return table, [DataIssue(spec.name, 0, "", "", why), *issues]
     with source.rows() as rows:
         return _read_rows(source, spec, mapping, known, rows, skip)
 
