@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytest_plugins = ["walk_support"]  # the walk tests' shared fixtures
 
@@ -36,3 +42,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def regen_golden(request: pytest.FixtureRequest) -> bool:
     """True when the run was asked to rewrite golden files."""
     return bool(request.config.getoption("--regen-golden"))
+
+
+@pytest.fixture(scope="session")
+def example_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example register as CSV files, written by examples/make_register.py (schemes.csv
+    with a byte-order mark, adults.csv in Windows-1252, as Excel saves them). Read only:
+    copy it to spoil it."""
+    directory = tmp_path_factory.mktemp("example-csv")
+    subprocess.run([sys.executable, str(ROOT / "examples" / "make_register.py"),
+                    str(directory / "register.xlsx"), "--csv", str(directory)], check=True)
+    (directory / "register.xlsx").unlink()
+    return directory

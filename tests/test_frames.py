@@ -22,14 +22,10 @@ from youthscheme_audit.values import BLANK, Unknown
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture
+def example(example_csv: Path) -> Path:
     """The example register as CSV files (a BOM on schemes, adults in Windows-1252)."""
-    directory = tmp_path_factory.mktemp("example")
-    subprocess.run([sys.executable, str(ROOT / "examples" / "make_register.py"),
-                    str(directory / "register.xlsx"), "--csv", str(directory)], check=True)
-    (directory / "register.xlsx").unlink()
-    return directory
+    return example_csv
 
 
 def utf8_copy(example: Path, target: Path) -> Path:
@@ -197,3 +193,20 @@ def test_the_answers_path_never_imports_polars(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stderr.strip().splitlines()[-1] == "False"
+
+
+def test_combinations_too_many_for_one_key_are_judged_row_by_distinct_row() -> None:
+    """Four columns of 70,000 distinct values each cannot fold into one 64-bit key: the
+    combinations are then found as rows, and judged exactly as each row would be."""
+    import polars as pl
+
+    from youthscheme_audit.frames import Coded, per_distinct
+
+    n = 70_000
+    coded = {f"c{k}": Coded(cells=[(i * (k + 1)) % n for i in range(n)]) for k in range(4)}
+    codes = per_distinct(coded, n, list(coded), lambda v: sum(v.values()) % 5,
+                         dtype=pl.UInt8).to_list()
+    assert codes == [sum((i * (k + 1)) % n for k in range(4)) % 5 for i in range(n)]
+    few = {"c0": coded["c0"], "c1": Coded(cells=[i % 3 for i in range(n)])}
+    folded = per_distinct(few, n, list(few), lambda v: (v["c0"] + v["c1"]) % 7).to_list()
+    assert folded == [(i + i % 3) % 7 for i in range(n)]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,6 @@ from cli_support import run
 from youthscheme_audit.registers import read_register
 from youthscheme_audit.values import Unknown
 
-ROOT = Path(__file__).resolve().parent.parent
 AS_OF = ("--as-of", "2026-11-22")
 # issue 11's row: the quote before Session is never closed
 # the issue's row, with the example register's "teacher present throughout" cell added
@@ -26,21 +23,11 @@ AFTER = [f"S-00{2 + i % 4},A-9{i:03d},2026-10-{10 + i},Session,Scheme,Y,Y,2,10,,
 TRIP = "S-001,A-1004,03-Oct-2026,Field trip,PCSO B. Hughes,Y,Y,3,15,2026-09-28,15,Y"
 
 
-@pytest.fixture(scope="module")
-def twin(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example register as CSV files, written by examples/make_register.py."""
-    directory = tmp_path_factory.mktemp("twin")
-    subprocess.run([sys.executable, str(ROOT / "examples" / "make_register.py"),
-                    str(directory / "register.xlsx"), "--csv", str(directory)], check=True)
-    (directory / "register.xlsx").unlink()
-    return directory
-
-
 @pytest.fixture
-def register(twin: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the CSV twin to spoil."""
+def register(example_csv: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the example register's CSV files to spoil."""
     out = tmp_path / "register"
-    shutil.copytree(twin, out)
+    shutil.copytree(example_csv, out)
     return out
 
 

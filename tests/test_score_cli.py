@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +20,10 @@ def score_json(*paths: Path, extra: tuple[str, ...] = ()) -> dict[str, Any]:
     return json.loads(out)
 
 
-@pytest.fixture(scope="module")
-def csv_twin(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+@pytest.fixture
+def csv_twin(example_csv: Path) -> list[Path]:
     """The example register as CSV files (a BOM on one, Windows-1252 on another)."""
-    directory = tmp_path_factory.mktemp("csv")
-    subprocess.run([sys.executable, str(ROOT / "examples" / "make_register.py"),
-                    str(directory / "register.xlsx"), "--csv", str(directory)], check=True)
-    return sorted(directory.glob("*.csv"))
+    return sorted(example_csv.glob("*.csv"))
 
 
 def scheme(data: dict[str, Any], scheme_id: str) -> dict[str, Any]:

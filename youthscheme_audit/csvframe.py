@@ -32,6 +32,7 @@ from youthscheme_audit.errors import RegisterError
 from youthscheme_audit.frames import Coded, encode
 from youthscheme_audit.models import DataIssue
 from youthscheme_audit.registers import (
+    NO_SCHEME_ID,
     HeaderMatcher,
     Mapping,
     Source,
@@ -44,10 +45,10 @@ from youthscheme_audit.registers import (
     _start,
     _trim,
     find_header,
-    scheme_key,
+    id_spellings,
 )
 from youthscheme_audit.tables import TableSpec
-from youthscheme_audit.values import BLANK, PARSERS, Unknown
+from youthscheme_audit.values import BLANK, PARSERS, ParseCache, Unknown
 from youthscheme_audit.yamlio import open_regular
 
 SMALL = 50_000  # rows: a table this small is finished as Python lists, like the careful path
@@ -61,7 +62,8 @@ def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str]
     one, and when the careful reader's own notes say why: the encoding, the header)."""
     with open_regular(source.path, RegisterError, "CSV file") as handle:
         data = handle.read()
-    big = data.count(b"\n") > SMALL
+    newlines = data.count(b"\n")
+    big = newlines > SMALL
 
     def why(reason: str) -> str:
         return reason if big else ""
@@ -83,7 +85,7 @@ def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str]
     if header is None or "scheme_id" not in header.columns:
         return ""  # the careful reader says why
     reading = _start(spec, header, skip)
-    lines_after = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0) - (
+    lines_after = newlines + (1 if data and not data.endswith(b"\n") else 0) - (
         header.index + 1)
     body: bytes | Path = data if bom else source.path  # polars maps the file itself
     del data  # the bytes are not held while polars reads (peak memory)
@@ -97,7 +99,6 @@ def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str]
     if reading.nrows <= SMALL or spec.name == "schemes":
         return _finish_as_lists(source, reading, coded, known, header)
     _note_unreadable(reading, coded)
-    reading.columns = {"scheme_id": []}  # issues read scheme ids from the codes below
     _trim_coded(reading, coded)
     _scheme_ids_coded(reading, coded, known)
     table = Table(spec.name, source.label, header.index + 1, None, reading.nrows, coded)
@@ -147,7 +148,7 @@ def _parse(frame: pl.DataFrame, reading: Any, spec: TableSpec) -> dict[str, Code
     """Each kept column parsed: text per cell (ids and names rarely repeat), the rest once
     per distinct value."""
     coded = {}
-    parsed: dict[str, dict[str, Any]] = {}  # per type: columns of one type share their values
+    caches: dict[str, ParseCache] = {}  # per type: columns of one type share their values
     for j, name in reading.keep:
         column = spec.column(name)
         assert column is not None
@@ -155,10 +156,8 @@ def _parse(frame: pl.DataFrame, reading: Any, spec: TableSpec) -> dict[str, Code
         if column.type == "text" and name != "scheme_id":
             coded[name] = Coded(raw=raw, parse=PARSERS["text"])
             continue
-        cache = parsed.setdefault(column.type, {})
-        parse = PARSERS[column.type]
-        coded[name] = encode(raw, lambda text, c=cache, p=parse: c.get(text) or c.setdefault(
-            text, p(text)))
+        cache = caches.setdefault(column.type, ParseCache(PARSERS[column.type]))
+        coded[name] = encode(raw, cache.__getitem__)
     return coded
 
 
@@ -188,16 +187,7 @@ def _note_unreadable(reading: Any, coded: dict[str, Coded]) -> None:
         bad = column.codes_where(lambda v: v.__class__ is Unknown and v.problem)
         for i in column.rows_with(bad):
             value = column.value_at(i)
-            _add(reading, i, name, value.raw, value.problem, sid.value_at(i))
-
-
-def _add(reading: Any, index: int, column: str, value: str, problem: str, scheme: Any) -> None:
-    """``_Reading.add`` for a table held as codes."""
-    order = next((k for k, (_, c) in enumerate(reading.keep) if c == column), -1)
-    row = reading.row_number(index)
-    reading.issues.append((row, order, DataIssue(
-        reading.spec.name, row, column, value, problem,
-        scheme if isinstance(scheme, str) else "")))
+            reading.add(i, name, value.raw, value.problem, sid.value_at(i))
 
 
 def _trim_coded(reading: Any, coded: dict[str, Coded]) -> None:
@@ -214,17 +204,15 @@ def _trim_coded(reading: Any, coded: dict[str, Coded]) -> None:
 
 
 def _scheme_ids_coded(reading: Any, coded: dict[str, Coded], known: set[str] | None) -> None:
-    """``registers._check_scheme_ids`` on codes: case-variants renamed once per distinct
-    id, rows without a scheme_id noted (unless the whole row is blank)."""
+    """``registers._check_scheme_ids`` on codes: ids spelled in another case renamed once
+    per distinct id, rows without a scheme_id noted (unless the whole row is blank)."""
     sid = coded["scheme_id"]
-    if known is not None:
-        canonical = {scheme_key(k): k for k in known}
-        values = [canonical.get(scheme_key(v), v) if v.__class__ is str and v not in known
-                  else v for v in sid.values]
-        sid.set_values(values)
+    renamed = id_spellings(sid.values, known) if known is not None else {}
+    if renamed:
+        sid.set_values([renamed.get(v, v) if v.__class__ is str else v for v in sid.values])
     missing = sid.codes_where(lambda v: isinstance(v, Unknown))
     others = [c for name, c in coded.items() if name != "scheme_id"]
     for i in sid.rows_with(missing):
         value = sid.value_at(i)
         if value is not BLANK or any(c.value_at(i) is not BLANK for c in others):
-            _add(reading, i, "scheme_id", value.raw, "row has no scheme_id; not counted", "")
+            reading.add(i, "scheme_id", value.raw, NO_SCHEME_ID, "")

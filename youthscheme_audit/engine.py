@@ -10,7 +10,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from youthscheme_audit.answers import AnswerRecord
@@ -37,6 +36,8 @@ from youthscheme_audit.values import BLANK, Unknown
 from youthscheme_audit.waivers import for_scheme, in_date
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from youthscheme_audit.frames import Coded
 
 KNOWN_IDS_SHOWN = 5  # in the error for a scheme id the register does not have
@@ -266,7 +267,7 @@ class _CheckRun:
     unsure: set[int] = field(default_factory=set)  # rows whose scope could not be told
     citing: bool = False
     # per scheme of the schemes table with rows here: pos (its position), rows, n, f, u
-    tallies: Any = None
+    tallies: pl.DataFrame | None = None
 
     def __post_init__(self) -> None:
         # the reasons that do not depend on the scheme: built once
@@ -510,7 +511,6 @@ class RegisterEvaluator:
         a code, and each distinct combination of the checks' codes is combined and
         turned into a finding once (findings without cited rows are shared objects).
         """
-
         from youthscheme_audit.frames import CODE, per_distinct
 
         runs = self.runs[control.id]
@@ -523,8 +523,7 @@ class RegisterEvaluator:
                                                                           coded))))
             return len(findings) - 1
 
-        codes = per_distinct(SimpleNamespace(coded=coded, nrows=nschemes), list(coded), judge,
-                             dtype=CODE)
+        codes = per_distinct(coded, nschemes, list(coded), judge, dtype=CODE)
         column = self._verdicts[control.id] = list(map(findings.__getitem__, codes.to_list()))
         return column
 

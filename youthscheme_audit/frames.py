@@ -13,10 +13,13 @@ Polars is imported here, and only commands that read registers import this modul
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from youthscheme_audit.registers import Table
 
 CODE = pl.UInt32
 
@@ -179,9 +182,10 @@ class Lists(dict[str, list[Any]]):
 OUTCOME = pl.UInt8
 
 
-def per_distinct(table: Any, names: Sequence[str], judge: Callable[[dict[str, Any]], int],
-                 dtype: Any = OUTCOME) -> pl.Series:
-    """``judge`` once per distinct combination of the named columns' values, one code per row.
+def per_distinct(coded: Mapping[str, Coded], nrows: int, names: Sequence[str],
+                 judge: Callable[[dict[str, Any]], int], dtype: Any = OUTCOME) -> pl.Series:
+    """``judge`` once per distinct combination of the named columns' values, one code per
+    row (``coded``: a table's columns, ``nrows`` long).
 
     ``judge`` receives column -> value (``MISSING`` for a column the table lacks) and
     returns a small code; the codes are mapped back onto the rows natively.
@@ -189,11 +193,11 @@ def per_distinct(table: Any, names: Sequence[str], judge: Callable[[dict[str, An
     from youthscheme_audit.checks.base import MISSING
 
     names = list(dict.fromkeys(names))
-    present = [n for n in names if n in table.coded]
-    fixed = {n: MISSING for n in names if n not in table.coded}
+    present = [n for n in names if n in coded]
+    fixed = {n: MISSING for n in names if n not in coded}
     if not present:
-        return pl.repeat(judge(fixed), table.nrows, dtype=dtype, eager=True)
-    columns = [table.coded[n] for n in present]
+        return pl.repeat(judge(fixed), nrows, dtype=dtype, eager=True)
+    columns = [coded[n] for n in present]
     if len(columns) == 1:
         (name,), (column,) = present, columns
         each = [judge({**fixed, name: value}) for value in column.values]
@@ -201,7 +205,7 @@ def per_distinct(table: Any, names: Sequence[str], judge: Callable[[dict[str, An
     if math.prod(max(len(c.values), 1) for c in columns) >= 1 << 63:
         return _per_distinct_rows(present, columns, fixed, judge, dtype)
     # one key per row from the codes of every column, then one judgement per distinct key
-    key = pl.repeat(0, table.nrows, dtype=pl.UInt64, eager=True)
+    key = pl.repeat(0, nrows, dtype=pl.UInt64, eager=True)
     for column in columns:
         key = key * max(len(column.values), 1) + column.codes.cast(pl.UInt64)
     distinct = key.unique()
@@ -245,7 +249,7 @@ def rows_where(codes: pl.Series, *wanted: int) -> list[int]:
     return codes.is_in(list(wanted)).arg_true().to_list()
 
 
-def per_code(table: Any, name: str, of: Callable[[Any], Any], missing: Any,
+def per_code(table: Table, name: str, of: Callable[[Any], Any], missing: Any,
              dtype: Any) -> pl.Series:
     """``of(value)`` for every row of a column, worked out once per distinct value;
     ``missing`` in every row when the table lacks the column."""

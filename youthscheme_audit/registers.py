@@ -392,9 +392,13 @@ class _Reading:
         """Spreadsheet row of data row ``index``."""
         return self.header.index + 2 + index
 
-    def add(self, index: int, column: str, value: str, problem: str) -> None:
-        """Record a data-quality issue for data row ``index``."""
-        scheme = self.columns["scheme_id"][index] if index < len(self.columns["scheme_id"]) else ""
+    def add(self, index: int, column: str, value: str, problem: str,
+            scheme: Any = None) -> None:
+        """Record a data-quality issue for data row ``index`` (of scheme ``scheme``, read
+        from the row when not given)."""
+        if scheme is None:
+            ids = self.columns["scheme_id"]
+            scheme = ids[index] if index < len(ids) else ""
         order = next((k for k, (_, c) in enumerate(self.keep) if c == column), -1)
         row = self.row_number(index)
         scheme_id = scheme if isinstance(scheme, str) else ""
@@ -478,24 +482,25 @@ def scheme_key(value: str) -> str:
     return value.casefold()
 
 
-def _match_scheme_ids(reading: _Reading, known: set[str]) -> None:
-    """Rewrite ids that differ from a schemes-table id only in case to that id (s-001 is
+NO_SCHEME_ID = "row has no scheme_id; not counted"
+
+
+def id_spellings(ids: Iterable[Any], known: set[str]) -> dict[str, str]:
+    """Ids that differ from a schemes-table id only in case, each to that id (s-001 is
     S-001), so a scheme's rows are never dropped from its evidence for a spelling."""
     canonical = {scheme_key(k): k for k in known}
-    ids = reading.columns["scheme_id"]
-    renamed = {v: canonical[scheme_key(v)] for v in set(ids)
-               if isinstance(v, str) and v not in known and scheme_key(v) in canonical}
-    if renamed:
-        reading.columns["scheme_id"] = [renamed.get(v, v) if v.__class__ is str else v
-                                        for v in ids]
+    return {v: canonical[scheme_key(v)] for v in ids
+            if isinstance(v, str) and v not in known and scheme_key(v) in canonical}
 
 
 def _check_scheme_ids(reading: _Reading, known: set[str] | None) -> None:
     """Note rows with no scheme_id (outside schemes, after matching ids to the schemes
     table's spelling)."""
-    if known is not None:
-        _match_scheme_ids(reading, known)
     ids = reading.columns["scheme_id"]
+    renamed = id_spellings(set(ids), known) if known is not None else {}
+    if renamed:
+        ids = reading.columns["scheme_id"] = [renamed.get(v, v) if v.__class__ is str else v
+                                              for v in ids]
     others = [c for c in reading.columns.values() if c is not ids]
     distinct = set(ids)
     missing: set[Any] = {v for v in distinct if isinstance(v, Unknown)}
@@ -504,7 +509,7 @@ def _check_scheme_ids(reading: _Reading, known: set[str] | None) -> None:
     for value, rows in sorted(rows_of(ids, missing).items(), key=lambda item: item[1][0]):
         for i in rows:
             if value is not BLANK or any(c[i] is not BLANK for c in others):
-                reading.add(i, "scheme_id", value.raw, "row has no scheme_id; not counted")
+                reading.add(i, "scheme_id", value.raw, NO_SCHEME_ID)
 
 
 def _check_duplicates(reading: _Reading) -> None:

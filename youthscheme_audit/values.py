@@ -440,7 +440,7 @@ CACHE_LIMIT = 300_000  # distinct values kept per column, so memory stays bounde
 DIRECT_AFTER = 20_000
 
 
-class _Cache(dict[Hashable, Any]):
+class ParseCache(dict[Hashable, Any]):
     """Raw value -> parsed value; a miss parses the raw value once and remembers it.
 
     ``dict.__getitem__`` calls ``__missing__`` on a miss, so ``map(cache.__getitem__,
@@ -487,12 +487,12 @@ class ColumnParser:
     twice as fast as eight dicts).
     """
 
-    def __init__(self, type_name: str, caches: dict[str, _Cache] | None = None) -> None:
+    def __init__(self, type_name: str, caches: dict[str, ParseCache] | None = None) -> None:
         self.parse = PARSERS[type_name]
         if caches is None or type_name == "text":  # text columns differ too much to share
             caches = {}
         if type_name not in caches:
-            caches[type_name] = _Cache(self.parse)
+            caches[type_name] = ParseCache(self.parse)
         self.cache = caches[type_name]
         self.bad = self.cache.bad
         self.text = type_name == "text"

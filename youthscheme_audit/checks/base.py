@@ -25,9 +25,12 @@ The evidence rules are the same for every kind, and live here (product.md,
   ``failures_only`` (its evidence can show a breach but never that a rule is kept) is
   never met.
 
-Registers repeat values heavily (a few thousand distinct dates in a million rows), so
-``evaluate`` runs ``test`` once per distinct combination of input values and maps the
-verdicts back onto the rows in C; only the rows that do not pass are collected.
+Registers repeat values heavily (a few thousand distinct dates in a million rows), and
+each column is held dictionary-encoded (``frames``), so ``outcomes`` runs ``test`` (and
+the scope) once per distinct combination of the values it reads and maps the verdicts
+back onto the rows with polars: one outcome code per row (SKIP, PASS, FAIL, OPEN,
+UNSURE). A kind whose inputs rarely repeat together computes them natively instead
+(``native``); ``evaluate`` lists the rows by outcome.
 """
 
 from __future__ import annotations
@@ -258,12 +261,12 @@ class Check:
         verdict = self.native(table, ctx)
         if verdict is None:
             inputs = self.inputs()
-            verdict = per_distinct(table, inputs,
+            verdict = per_distinct(table.coded, table.nrows, inputs,
                                    lambda v: VERDICT[self.test(ctx, *map(v.__getitem__, inputs))])
         scoped = [*self.where.spec, *self.unless.spec]
         if not scoped:
             return verdict
-        return combine(per_distinct(table, scoped, self._scope), verdict)
+        return combine(per_distinct(table.coded, table.nrows, scoped, self._scope), verdict)
 
     def native(self, table: Table, ctx: Context) -> pl.Series | None:
         """Verdict codes (PASS, FAIL or OPEN) for every row computed natively, or None."""

@@ -18,7 +18,6 @@ Failing row:
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from youthscheme_audit.checks.base import (
@@ -125,7 +124,7 @@ class Ratio(Check):
         if "scheme_id" in coded:
             coded["scheme_id"] = recoded(coded["scheme_id"], lambda s: self.band(ctx, s))
         return per_distinct(
-            SimpleNamespace(coded=coded, nrows=table.nrows), self.inputs(),
+            coded, table.nrows, self.inputs(),
             lambda v: VERDICT[self.judge(v["scheme_id"], v[self.adults], v[self.young])])
 
     def describe(self) -> str:
