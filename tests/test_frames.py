@@ -210,3 +210,23 @@ def test_combinations_too_many_for_one_key_are_judged_row_by_distinct_row() -> N
     few = {"c0": coded["c0"], "c1": Coded(cells=[i % 3 for i in range(n)])}
     folded = per_distinct(few, n, list(few), lambda v: (v["c0"] + v["c1"]) % 7).to_list()
     assert folded == [(i + i % 3) % 7 for i in range(n)]
+
+
+def test_score_says_in_data_quality_why_a_big_file_took_the_careful_reader(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the real command: a (big) activities file with a quoted line break is read
+    in full by the careful reader, and the JSON result's data quality says so once."""
+    folder = utf8_copy(example, tmp_path / "said")
+    path = folder / "activities.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    head, _, _ = lines[-2].rpartition(",")
+    lines[-2] = head + ',"two\nlines"'  # the last cell holds a line break, as Alt+Enter writes
+    path.write_text("\n".join(lines), encoding="utf-8", newline="")
+    monkeypatch.setattr(csvframe, "SMALL", 0)
+    data = score_json(folder, tmp_path / "said.json")
+    said = [d for d in data["data_quality"] if "careful CSV reader" in d["problem"]]
+    assert [(d["table"], d["row"]) for d in said] == [("activities", 0)]
+    # the example is short: the break is among the lines searched for the header
+    assert "a quoted cell near the header spans lines" in said[0]["problem"]
+    rows = sum(len(u["rows"]) for u in data["unlisted_schemes"])
+    assert rows == 1  # the example's one unlisted adult, nothing lost or invented
