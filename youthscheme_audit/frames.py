@@ -13,7 +13,7 @@ Polars is imported here, and only commands that read registers import this modul
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -60,9 +60,8 @@ class Coded:
             done = encode(self._raw, self._parse)
             self._codes, self._values = done.codes, done.values
             return
-        index: dict[Any, int] = {}
-        codes = [index.setdefault(v, len(index)) for v in self.to_list()]
-        self._codes, self._values = pl.Series(codes, dtype=CODE), list(index)
+        codes, self._values = _numbered(self.to_list())
+        self._codes = pl.Series(codes, dtype=CODE)
 
     def to_list(self) -> list[Any]:
         """Row i's value at index i (built once, then kept)."""
@@ -108,17 +107,19 @@ class Coded:
         """The codes whose value passes ``test`` (called once per distinct value)."""
         return {code for code, value in enumerate(self.values) if test(value)}
 
-    def __len__(self) -> int:
-        if self._list is not None:
-            return len(self._list)
-        return len(self._raw if self._raw is not None else self.codes)
-
 
 def recoded(column: Coded, of: Callable[[Any], Any]) -> Coded:
     """The column with ``of`` applied to each distinct value (equal results share a code)."""
+    lookup, values = _numbered(map(of, column.values))
+    return Coded(pl.Series(lookup, dtype=CODE).gather(column.codes), values)
+
+
+def _numbered(items: Iterable[Any]) -> tuple[list[int], list[Any]]:
+    """Each item's number (equal items share one, numbered in order of first sight), and
+    the distinct items in that order."""
     index: dict[Any, int] = {}
-    lookup = [index.setdefault(of(v), len(index)) for v in column.values]
-    return Coded(pl.Series(lookup, dtype=CODE).gather(column.codes), list(index))
+    numbers = [index.setdefault(v, len(index)) for v in items]
+    return numbers, list(index)
 
 
 def encode(raw: pl.Series, parse: Any) -> Coded:
