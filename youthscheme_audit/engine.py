@@ -268,6 +268,31 @@ class _CheckRun:
     citing: bool = False
     # per scheme of the schemes table with rows here: pos (its position), rows, n, f, u
     tallies: pl.DataFrame | None = None
+    # a cited row's explanation depends only on its values in the columns the check reads
+    # (and whether its scope was unsure): worked out once per distinct combination
+    explained: dict[tuple[Any, ...], tuple[str, str, str, str]] = field(default_factory=dict)
+    _keys: dict[int, Any] | None = None  # flagged row -> its key for ``explained``
+
+    def explain(self, table: Table, i: int, ctx: Context) -> tuple[str, str, str, str]:
+        """``check.explain`` for flagged row ``i``, with the unsure-scope wording, worked
+        out once per distinct key."""
+        if self._keys is None:
+            from youthscheme_audit.frames import row_keys
+
+            flagged = sorted({i for rows in (self.fail_rows, self.unknown_rows)
+                              for grouped in rows.values() for i in grouped})
+            self._keys = row_keys([table.coded[c] for c in sorted(self.check.columns())
+                                   if c in table.coded], flagged)
+        key = (i in self.unsure, self._keys.get(i, ("row", i)))
+        done = self.explained.get(key)
+        if done is None:
+            column, value, threshold, message = self.check.explain(table, i, ctx)
+            if key[0]:
+                message = (f"cannot tell whether the rule applies "
+                           f"({self.check.where.explain(table, i)}), and the row does not "
+                           f"pass it: {message}")
+            done = self.explained[key] = (column, value, threshold, message)
+        return done
 
     def __post_init__(self) -> None:
         # the reasons that do not depend on the scheme: built once
@@ -548,11 +573,7 @@ class RegisterEvaluator:
         names = table.coded.get("name") if self.show_names else None
         out = []
         for i in rows[:MAX_CITATIONS]:
-            column, value, threshold, message = run.check.explain(table, i, self.ctx)
-            if i in run.unsure:
-                message = (f"cannot tell whether the rule applies "
-                           f"({run.check.where.explain(table, i)}), and the row does not "
-                           f"pass it: {message}")
+            column, value, threshold, message = run.explain(table, i, self.ctx)
             key = keys.value_at(i) if keys is not None else BLANK
             record = "" if isinstance(key, Unknown) else str(key)
             name = names.value_at(i) if names is not None else BLANK

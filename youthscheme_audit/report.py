@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from functools import lru_cache
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from youthscheme_audit import __version__
 from youthscheme_audit.catalog import Catalog
@@ -215,10 +217,27 @@ def area_rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
         titles[f.area] = f.area_title
     rows = []
     for area, items in by_area.items():
-        s = score_findings(items)
+        s = _area_score(tuple(map(_MARKS, items)))
         rows.append({"area": area, "title": titles[area], "score": s.score,
                      "coverage": s.coverage, "rating": s.rating.value, **s.counts})
     return rows
+
+
+# what scoring reads of a finding: an area's score depends on nothing else, and a
+# register's schemes repeat the same few marks per area, so each is scored once
+_MARKS = attrgetter("control_id", "status", "severity", "claimed")
+
+
+class _Mark(NamedTuple):
+    control_id: str
+    status: Status
+    severity: Severity
+    claimed: bool
+
+
+@lru_cache(maxsize=1 << 14)
+def _area_score(marks: tuple[tuple[str, Status, Severity, bool], ...]) -> Score:
+    return score_findings(_Mark(*m) for m in marks)
 
 
 def overclaims(findings: Iterable[Finding]) -> int:
@@ -261,14 +280,20 @@ def divergences(findings: Iterable[Finding]) -> list[dict[str, Any]]:
 def action_kind(f: Finding) -> str | None:
     """What kind of action a finding needs: every gap and partial, and a critical control
     claimed or unverified; None when it needs none."""
-    if f.status is Status.GAP or f.status is Status.PARTIAL:
-        return f.status.value
-    if f.severity is Severity.CRITICAL:
-        if f.status is Status.UNVERIFIED:
+    status = f.status
+    if status is _GAP or status is _PARTIAL:
+        return status.value
+    if f.severity is _CRITICAL:
+        if status is _UNVERIFIED:
             return "unverified"
-        if f.status is Status.MET and f.claimed:
+        if status is _MET and f.claimed:
             return CLAIMED
     return None
+
+
+# looked up once: an enum member inside a function costs a descriptor call per finding
+_GAP, _PARTIAL, _UNVERIFIED, _MET = Status.GAP, Status.PARTIAL, Status.UNVERIFIED, Status.MET
+_CRITICAL = Severity.CRITICAL
 
 
 def sentence(text: str) -> str:

@@ -20,8 +20,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from operator import attrgetter
+from typing import Protocol
 
-from youthscheme_audit.models import WEIGHTS, Finding, Rating, Score, Severity, Status
+from youthscheme_audit.models import WEIGHTS, Rating, Score, Severity, Status
+
+
+class Marked(Protocol):
+    """What scoring reads of a finding (a Finding, or just these four)."""
+
+    @property
+    def control_id(self) -> str: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def claimed(self) -> bool: ...
+
 
 STATUSES = tuple(status.value for status in Status)
 SEVERITIES = tuple(severity.value for severity in Severity)
@@ -48,7 +63,7 @@ def _percent(part: float, whole: float) -> float | None:
 
 
 def tally(
-    findings: Iterable[Finding],
+    findings: Iterable[Marked],
 ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     """Controls and weights per status, and open gaps per severity, in one pass."""
     counts = dict.fromkeys(STATUSES, 0)
@@ -77,7 +92,7 @@ def coverage_value(counts: dict[str, int]) -> float | None:
 
 
 def rate(
-    findings: Iterable[Finding], score: float | None, coverage: float | None
+    findings: Iterable[Marked], score: float | None, coverage: float | None
 ) -> tuple[Rating, tuple[str, ...]]:
     """The rating and every reason that pulls it below green."""
     items = list(findings)
@@ -115,7 +130,7 @@ def rate(
     return Rating.GREEN, ()
 
 
-def score_findings(findings: Iterable[Finding]) -> Score:
+def score_findings(findings: Iterable[Marked]) -> Score:
     """Everything scoring says about one scheme's findings."""
     items = list(findings)
     counts, weights, gaps = tally(items)
