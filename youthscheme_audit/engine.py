@@ -273,16 +273,24 @@ class _CheckRun:
     explained: dict[tuple[Any, ...], tuple[str, str, str, str]] = field(default_factory=dict)
     _keys: dict[int, Any] | None = None  # flagged row -> its key for ``explained``
 
+    def forget(self) -> None:
+        """Drop the memoised explanations (``explain`` works them out again if asked)."""
+        self.explained.clear()
+        self._keys = None
+
+    def citable(self) -> list[int]:
+        """The rows findings can cite: as many as MAX_CITATIONS of each scheme's."""
+        return sorted({i for rows in (self.fail_rows, self.unknown_rows)
+                       for grouped in rows.values() for i in grouped[:MAX_CITATIONS]})
+
     def explain(self, table: Table, i: int, ctx: Context) -> tuple[str, str, str, str]:
         """``check.explain`` for flagged row ``i``, with the unsure-scope wording, worked
         out once per distinct key."""
         if self._keys is None:
             from youthscheme_audit.frames import row_keys
 
-            flagged = sorted({i for rows in (self.fail_rows, self.unknown_rows)
-                              for grouped in rows.values() for i in grouped})
             self._keys = row_keys([table.coded[c] for c in sorted(self.check.columns())
-                                   if c in table.coded], flagged)
+                                   if c in table.coded], self.citable())
         key = (i in self.unsure, self._keys.get(i, ("row", i)))
         done = self.explained.get(key)
         if done is None:
@@ -377,6 +385,8 @@ class RegisterEvaluator:
         self._plans: dict[tuple[Any, ...], Plan] = {}
         self._verdicts: dict[str, list[Finding]] = {}  # control -> finding by position
         self._position = {s.scheme_id: n for n, s in enumerate(self.schemes)}
+        self._records: dict[str, dict[int, tuple[str, str]]] = {}  # table -> cited rows'
+        self._recorded: set[int] = set()  # the runs whose citable rows are in _records
         self._profile_fields = sorted({
             c.field for control in catalog.ordered() for c in control.when
         } | {"scheme_type"})  # the profile fields applicability depends on
@@ -493,7 +503,17 @@ class RegisterEvaluator:
                     for index, control in to_judge:
                         if row[index].status is not Status.MET:
                             out[pos][index] = self._with_citations(control, sid, row[index])
+        self._forget_citing()
         return out
+
+    def _forget_citing(self) -> None:
+        """Drop what citing kept for speed (explanations, record ids): the findings hold
+        what they cite, and the memory is wanted for writing the reports."""
+        self._records.clear()
+        self._recorded.clear()
+        for runs in self.runs.values():
+            for run in runs:
+                run.forget()
 
     def _plan(self, profile: dict[str, Any]) -> Plan:
         """The findings a profile settles (placeholders elsewhere) and the controls to judge.
@@ -566,26 +586,41 @@ class RegisterEvaluator:
             return []
         assert run.table is not None
         table = run.table
-        spec = TABLES[table.name]
-        # only the cited rows' ids and names: those columns rarely repeat, so they are
-        # parsed per cell and never built whole here
-        keys = table.coded.get(spec.key) if spec.key else None
-        names = table.coded.get("name") if self.show_names else None
+        records = self._records_for(run)
         out = []
         for i in rows[:MAX_CITATIONS]:
             column, value, threshold, message = run.explain(table, i, self.ctx)
-            key = keys.value_at(i) if keys is not None else BLANK
+            record, who = records[i]
+            row = table.row_number(i)
+            out.append(Citation(table=table.name, row=row, record=record, column=column,
+                                value=value, threshold=threshold,
+                                message=f"{who} (row {row}): {message}"))
+        return out
+
+    def _records_for(self, run: _CheckRun) -> dict[int, tuple[str, str]]:
+        """Row -> (record, who) for every row ``run`` can cite, e.g. ("P-1 (Ann)",
+        "person P-1 (Ann)"): its table's id and, with show_names, the name. Read for all
+        of the check's citable rows at once (those columns are parsed per cell)."""
+        assert run.table is not None
+        table = run.table
+        known = self._records.setdefault(table.name, {})
+        if id(run) in self._recorded:
+            return known
+        self._recorded.add(id(run))
+        spec = TABLES[table.name]
+        rows = [i for i in run.citable() if i not in known]
+        keys = table.coded.get(spec.key) if spec.key else None
+        names = table.coded.get("name") if self.show_names else None
+        blank = [BLANK] * len(rows)
+        for i, key, name in zip(rows, keys.values_at(rows) if keys is not None else blank,
+                                names.values_at(rows) if names is not None else blank,
+                                strict=True):
             record = "" if isinstance(key, Unknown) else str(key)
-            name = names.value_at(i) if names is not None else BLANK
             if not isinstance(name, Unknown):
                 record = f"{record} ({name})" if record else str(name)
             who = f"{spec.key.replace('_id', '')} {record}" if record and spec.key else table.name
-            out.append(Citation(
-                table=table.name, row=table.row_number(i), record=record, column=column,
-                value=value, threshold=threshold,
-                message=f"{who} (row {table.row_number(i)}): {message}",
-            ))
-        return out
+            known[i] = (record, who)
+        return known
 
     def unlisted(self) -> list[UnlistedScheme]:
         """Records in any table under a scheme id the schemes table does not list."""

@@ -85,6 +85,15 @@ class Coded:
             return self._parse(self._raw[i] or "")
         return self.values[self.codes[i]]
 
+    def values_at(self, rows: list[int]) -> list[Any]:
+        """The values of ``rows``, read at once (without building the whole list)."""
+        if self._list is not None:
+            return [self._list[i] for i in rows]
+        wanted = pl.Series(rows, dtype=CODE)
+        if self._raw is not None and self._codes is None:
+            return list(map(self._parse, self._raw.gather(wanted).fill_null("").to_list()))
+        return list(map(self.values.__getitem__, self.codes.gather(wanted).to_list()))
+
     def head(self, n: int) -> Coded:
         """The first ``n`` rows."""
         if self._list is not None:

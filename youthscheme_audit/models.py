@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -222,8 +221,8 @@ class Finding:
 def amended(finding: Finding, **changes: Any) -> Finding:
     """``dataclasses.replace`` for a field or two, without re-running ``__init__`` (a
     register cites rows in hundreds of thousands of findings: replace cost 18 us each)."""
-    new = copy.copy(finding)
-    new.__dict__.update(changes)
+    new = object.__new__(Finding)
+    new.__dict__.update(finding.__dict__, **changes)
     return new
 
 
