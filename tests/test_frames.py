@@ -230,3 +230,30 @@ def test_score_says_in_data_quality_why_a_big_file_took_the_careful_reader(
     assert "a quoted cell near the header spans lines" in said[0]["problem"]
     rows = sum(len(u["rows"]) for u in data["unlisted_schemes"])
     assert rows == 1  # the example's one unlisted adult, nothing lost or invented
+
+
+def test_rows_with_the_same_values_share_an_explanation_but_cite_their_own_record(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Explanations are worked out once per distinct set of the values a check reads and
+    whether the row's scope was unsure: two late risk assessments with the same dates
+    read the same, each under its own activity and row, and the one whose type is out of
+    the vocabulary says that it cannot tell whether the rule applies."""
+    folder = utf8_copy(example, tmp_path / "same")
+    path = folder / "activities.csv"
+    late = "2026-10-01,{kind},Scheme,Y,Y,2,10,2026-10-09,Y,Y"
+    rows = [("A-9001", "Residential"), ("A-9002", "Residential"), ("A-9003", "Force open day")]
+    extra = "".join(f"S-002,{a},{late.format(kind=k)}\n" for a, k in rows)
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8", newline="")
+    monkeypatch.setattr(csvframe, "SMALL", 0)  # the activities kept as codes
+    data = score_json(folder, tmp_path / "same.json")
+    scheme = next(s for s in data["schemes"] if s["scheme_id"] == "S-002")
+    cited = {c["record"]: (c["row"], m) for f in scheme["findings"]
+             for c, m in zip(f.get("citations", ()), f["evidence"], strict=False)
+             if c["record"] in {a for a, _ in rows}}
+    assert sorted(cited) == ["A-9001", "A-9002", "A-9003"]
+    (row1, first), (row2, second), (_, unsure) = (cited[a] for a, _ in rows)
+    assert row2 == row1 + 1
+    assert first.startswith(f"activity A-9001 (row {row1}): ")
+    assert second == first.replace(f"A-9001 (row {row1})", f"A-9002 (row {row2})")
+    assert "cannot tell" not in first
+    assert "cannot tell whether the rule applies" in unsure and "Force open day" in unsure
