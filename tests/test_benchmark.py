@@ -105,3 +105,25 @@ def test_run_py_measures_and_cleans_up_at_a_tiny_size(tmp_path: Path) -> None:
     assert "peak memory" in summary
     assert sorted(p.name for p in tmp_path.iterdir() if not p.is_dir()) == [
         "activities.csv", "adults-200.xlsx", "adults.csv", "register.txt", "schemes.csv"]
+
+
+def test_scores_worked_out_for_the_whole_register_equal_each_schemes_own(
+        register: Path, example_csv: Path) -> None:
+    """The league table's scores come from a scheme x control frame; every number and
+    reason must be what scoring one scheme's findings gives, on the generated register
+    (bad values for every check) and on the example."""
+    import datetime as dt
+
+    from youthscheme_audit.engine import RegisterEvaluator
+    from youthscheme_audit.registers import read_register
+    from youthscheme_audit.scoring import score_findings
+
+    catalog = require_catalog()
+    for folder in (register, example_csv):
+        read = read_register(sorted(folder.glob("*.csv")))
+        evaluator = RegisterEvaluator(catalog, read, dt.date(2026, 11, 22), cite=False)
+        every = evaluator.every_finding()
+        native = evaluator.scores()
+        assert len(native) == len(every) > 0
+        assert native == [score_findings(found) for found in every]
+        assert {s.rating for s in native} >= {"red", "amber"}

@@ -23,6 +23,7 @@ from youthscheme_audit.models import (
     Finding,
     Progress,
     SchemeType,
+    Score,
     Severity,
     Status,
     UnlistedScheme,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from youthscheme_audit.frames import Coded
 
 KNOWN_IDS_SHOWN = 5  # in the error for a scheme id the register does not have
+EXPLAINED_KEPT = 4096  # explanations a check keeps for rows with the same values
 MAX_CITATIONS = 50  # per check and scheme; the reason says how many more there were
 TYPE_WORDS = {  # (plural, singular with article)
     SchemeType.OFFICIAL: ("official VPC units", "an official VPC unit"),
@@ -271,12 +273,12 @@ class _CheckRun:
     # a cited row's explanation depends only on its values in the columns the check reads
     # (and whether its scope was unsure): worked out once per distinct combination
     explained: dict[tuple[Any, ...], tuple[str, str, str, str]] = field(default_factory=dict)
-    _keys: dict[int, Any] | None = None  # flagged row -> its key for ``explained``
+    _read: list[Sequence[Any]] | None = None  # the columns the check reads, as lists
 
     def forget(self) -> None:
         """Drop the memoised explanations (``explain`` works them out again if asked)."""
         self.explained.clear()
-        self._keys = None
+        self._read = None
 
     def citable(self) -> list[int]:
         """The rows findings can cite: as many as MAX_CITATIONS of each scheme's."""
@@ -284,14 +286,13 @@ class _CheckRun:
                        for grouped in rows.values() for i in grouped[:MAX_CITATIONS]})
 
     def explain(self, table: Table, i: int, ctx: Context) -> tuple[str, str, str, str]:
-        """``check.explain`` for flagged row ``i``, with the unsure-scope wording, worked
-        out once per distinct key."""
-        if self._keys is None:
-            from youthscheme_audit.frames import row_keys
-
-            self._keys = row_keys([table.coded[c] for c in sorted(self.check.columns())
-                                   if c in table.coded], self.citable())
-        key = (i in self.unsure, self._keys.get(i, ("row", i)))
+        """``check.explain`` for row ``i``, with the unsure-scope wording, worked out once
+        per distinct set of the values it reads (a column holds one type, so equal values
+        are explained alike; an unreadable value is equal only to itself)."""
+        if self._read is None:
+            self._read = [table.columns[c] for c in sorted(self.check.columns())
+                          if c in table.columns]
+        key = (i in self.unsure, *(values[i] for values in self._read))
         done = self.explained.get(key)
         if done is None:
             column, value, threshold, message = self.check.explain(table, i, ctx)
@@ -299,6 +300,8 @@ class _CheckRun:
                 message = (f"cannot tell whether the rule applies "
                            f"({self.check.where.explain(table, i)}), and the row does not "
                            f"pass it: {message}")
+            if len(self.explained) >= EXPLAINED_KEPT:  # mostly distinct: bound the memory
+                self.explained.clear()
             done = self.explained[key] = (column, value, threshold, message)
         return done
 
@@ -384,8 +387,10 @@ class RegisterEvaluator:
         self._shared: dict[tuple[str, Status, str], Finding] = {}
         self._plans: dict[tuple[Any, ...], Plan] = {}
         self._verdicts: dict[str, list[Finding]] = {}  # control -> finding by position
+        # control -> a code per scheme (by position) and the finding each code stands for
+        self._judged: dict[str, tuple[Any, list[Finding]]] = {}
         self._position = {s.scheme_id: n for n, s in enumerate(self.schemes)}
-        self._records: dict[str, dict[int, tuple[str, str]]] = {}  # table -> cited rows'
+        self._records: dict[str, dict[int, str]] = {}  # table -> cited rows' records
         self._recorded: set[int] = set()  # the runs whose citable rows are in _records
         self._profile_fields = sorted({
             c.field for control in catalog.ordered() for c in control.when
@@ -569,8 +574,42 @@ class RegisterEvaluator:
             return len(findings) - 1
 
         codes = per_distinct(coded, nschemes, list(coded), judge, dtype=CODE)
+        self._judged[control.id] = (codes, findings)
         column = self._verdicts[control.id] = list(map(findings.__getitem__, codes.to_list()))
         return column
+
+    def scores(self) -> list[Score]:
+        """Every scheme's Score (by position) from its findings without cited rows, worked
+        out for all schemes at once (``scoreframe``): what ``score_findings`` gives for
+        each scheme's ``every_finding``."""
+        import polars as pl
+
+        from youthscheme_audit.scoreframe import code_of, scores
+
+        plans: dict[int, int] = {}
+        listed: list[Plan] = []
+        of_scheme = []
+        for scheme in self.schemes:
+            plan = self._plan(scheme.profile)
+            if id(plan) not in plans:
+                plans[id(plan)] = len(listed)
+                listed.append(plan)
+            of_scheme.append(plans[id(plan)])
+        plan_codes = pl.Series(of_scheme, dtype=pl.UInt32)
+        judged_at = [{index for index, _ in to_judge} for _, to_judge in listed]
+        columns = []
+        for k, control in enumerate(self.catalog.ordered()):
+            column = pl.Series([code_of(ready[k]) for ready, _ in listed],
+                               dtype=pl.UInt8).gather(plan_codes)
+            judging = pl.Series([k in at for at in judged_at]).gather(plan_codes)
+            if judging.any():
+                if control.id not in self._judged:
+                    self._judge_all(control)
+                codes, findings = self._judged[control.id]
+                verdict = pl.Series(list(map(code_of, findings)), dtype=pl.UInt8).gather(codes)
+                column = pl.select(pl.when(judging).then(verdict).otherwise(column)).to_series()
+            columns.append(column)
+        return scores(columns, self.catalog.ordered(), len(self.schemes))
 
     def _with_citations(self, control: Control, scheme_id: Any, finding: Finding) -> Finding:
         """``finding`` with the rows behind it cited (as many as MAX_CITATIONS per check)."""
@@ -587,20 +626,22 @@ class RegisterEvaluator:
         assert run.table is not None
         table = run.table
         records = self._records_for(run)
+        spec = TABLES[table.name]
         out = []
         for i in rows[:MAX_CITATIONS]:
             column, value, threshold, message = run.explain(table, i, self.ctx)
-            record, who = records[i]
+            record = records[i]
+            who = f"{spec.key.replace('_id', '')} {record}" if record and spec.key else table.name
             row = table.row_number(i)
             out.append(Citation(table=table.name, row=row, record=record, column=column,
                                 value=value, threshold=threshold,
                                 message=f"{who} (row {row}): {message}"))
         return out
 
-    def _records_for(self, run: _CheckRun) -> dict[int, tuple[str, str]]:
-        """Row -> (record, who) for every row ``run`` can cite, e.g. ("P-1 (Ann)",
-        "person P-1 (Ann)"): its table's id and, with show_names, the name. Read for all
-        of the check's citable rows at once (those columns are parsed per cell)."""
+    def _records_for(self, run: _CheckRun) -> dict[int, str]:
+        """Row -> record for every row ``run`` can cite, e.g. "P-1 (Ann)": its table's id
+        and, with show_names, the name. Read for all of the check's citable rows at once
+        (those columns are parsed per cell, never built whole)."""
         assert run.table is not None
         table = run.table
         known = self._records.setdefault(table.name, {})
@@ -618,8 +659,7 @@ class RegisterEvaluator:
             record = "" if isinstance(key, Unknown) else str(key)
             if not isinstance(name, Unknown):
                 record = f"{record} ({name})" if record else str(name)
-            who = f"{spec.key.replace('_id', '')} {record}" if record and spec.key else table.name
-            known[i] = (record, who)
+            known[i] = record
         return known
 
     def unlisted(self) -> list[UnlistedScheme]:

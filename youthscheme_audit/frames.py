@@ -240,18 +240,6 @@ def _per_distinct_rows(present: list[str], columns: list[Coded], fixed: dict[str
     return codes.join(lookup, on=present, how="left", maintain_order="left")["out"]
 
 
-def row_keys(columns: Sequence[Coded], rows: list[int]) -> dict[int, Any]:
-    """For each of ``rows``, one number standing for its values in ``columns`` (rows with
-    equal values share it); empty when the columns are too many to fold into 64 bits."""
-    if not rows or math.prod(max(len(c.values), 1) for c in columns) >= 1 << 63:
-        return {}
-    key = pl.repeat(0, len(rows), dtype=pl.UInt64, eager=True)
-    wanted = pl.Series(rows, dtype=pl.UInt32)
-    for column in columns:
-        key = key * max(len(column.values), 1) + column.codes.gather(wanted).cast(pl.UInt64)
-    return dict(zip(rows, key.to_list(), strict=True))
-
-
 def combine(scope: pl.Series, verdict: pl.Series) -> pl.Series:
     """Outcome codes from scope codes (SKIP, UNSURE, PASS) and verdicts (PASS, FAIL, OPEN)."""
     from youthscheme_audit.checks.base import PASS, SKIP, UNSURE

@@ -34,6 +34,7 @@ from youthscheme_audit.models import (
 from youthscheme_audit.registers import Register, scheme_key
 from youthscheme_audit.report import build_report, scheme_result
 from youthscheme_audit.tables import TABLES
+from youthscheme_audit.waivers import for_scheme
 
 
 def resolve_as_of(given: dt.date | None, answers: AnswersFile | None = None) -> dt.date:
@@ -198,10 +199,14 @@ def register_report(
         evaluator.schemes, answers, as_of, int(catalog.parameters["answers_max_age_days"].value))
     results = []
     total = len(evaluator.schemes)
+    scores = evaluator.scores()  # the findings' scores, all at once (before any is cited)
     every = evaluator.every_finding()
     for n, (scheme, found) in enumerate(zip(evaluator.schemes, every, strict=True), 1):
         own, info = None, None
+        # answers or a waiver change a scheme's findings: those are scored afresh
+        score = None if for_scheme(waiver_list, scheme.scheme_id) else scores[n - 1]
         if scheme.scheme_id in matched:
+            score = None
             own_answers, info = matched[scheme.scheme_id]
             own = evaluate_answers(catalog, scheme.profile, own_answers.answers)
             if info.stale:
@@ -209,7 +214,7 @@ def register_report(
             found = with_answers(found, own)
         findings, expired = apply_waivers(found, waiver_list, scheme.scheme_id, as_of)
         results.append(scheme_result(scheme.scheme_id, scheme.scheme_name, scheme.profile,
-                                     findings, expired, own, info))
+                                     findings, expired, own, info, score))
         if progress is not None:
             progress("scoring schemes", n, total)
     return build_report("batch", catalog, results, as_of, register.sources,

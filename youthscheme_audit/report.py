@@ -80,8 +80,10 @@ def scheme_result(
     expired: Iterable[Waiver] = (),
     self_findings: Iterable[Finding] | None = None,
     self_assessment: SelfAssessment | None = None,
+    score: Score | None = None,
 ) -> SchemeResult:
-    """Score a scheme's findings and wrap them as a SchemeResult."""
+    """Score a scheme's findings (unless ``score`` is theirs already, worked out for a
+    whole register at once) and wrap them as a SchemeResult."""
     items = tuple(findings)
     return SchemeResult(
         scheme_id=scheme_id,
@@ -89,7 +91,7 @@ def scheme_result(
         scheme_type=str(profile.get("scheme_type") or "unknown"),
         profile=profile,
         findings=items,
-        score=score_findings(items),
+        score=score if score is not None else score_findings(items),
         self_score=score_findings(self_findings) if self_findings is not None else None,
         expired_waivers=tuple(expired),
         self_assessment=self_assessment,

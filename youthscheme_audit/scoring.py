@@ -18,9 +18,9 @@ the rating always agrees with the numbers a report prints.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from operator import attrgetter
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from youthscheme_audit.models import WEIGHTS, Rating, Score, Severity, Status
 
@@ -91,18 +91,43 @@ def coverage_value(counts: dict[str, int]) -> float | None:
     return _percent(applicable - counts["unverified"], applicable)
 
 
+class Named(NamedTuple):
+    """The controls a rating names: critical and high gaps, and the critical controls
+    claimed on a bare yes, unverified, or only partly met (each in checklist order)."""
+
+    critical: Sequence[str]
+    high: Sequence[str]
+    claimed: Sequence[str]
+    unshown: Sequence[str]
+    partly: Sequence[str]
+
+
+def named(findings: Iterable[Marked]) -> Named:
+    """What a rating names, from a scheme's findings."""
+    items = list(findings)
+    gaps = [f for f in items if f.status is _GAP]
+    vital = [f for f in items if f.severity is _CRITICAL]
+    return Named(
+        critical=[f.control_id for f in gaps if f.severity is _CRITICAL],
+        high=[f.control_id for f in gaps if f.severity is _HIGH],
+        claimed=[f.control_id for f in vital if f.claimed],
+        unshown=[f.control_id for f in vital if f.status is _UNVERIFIED],
+        partly=[f.control_id for f in vital if f.status is _PARTIAL],
+    )
+
+
 def rate(
     findings: Iterable[Marked], score: float | None, coverage: float | None
 ) -> tuple[Rating, tuple[str, ...]]:
     """The rating and every reason that pulls it below green."""
-    items = list(findings)
-    gaps = [f for f in items if f.status is _GAP]
-    critical = [f.control_id for f in gaps if f.severity is _CRITICAL]
-    high = [f.control_id for f in gaps if f.severity is _HIGH]
-    vital = [f for f in items if f.severity is _CRITICAL]
-    claimed = [f.control_id for f in vital if f.claimed]
-    unshown = [f.control_id for f in vital if f.status is _UNVERIFIED]
-    partly = [f.control_id for f in vital if f.status is _PARTIAL]
+    return rating(named(findings), score, coverage)
+
+
+def rating(
+    names: Named, score: float | None, coverage: float | None
+) -> tuple[Rating, tuple[str, ...]]:
+    """The rating and every reason that pulls it below green, from what it names."""
+    critical, high, claimed, unshown, partly = names
     red: list[str] = []
     amber: list[str] = []
     if critical:
@@ -133,15 +158,22 @@ def rate(
 def score_findings(findings: Iterable[Marked]) -> Score:
     """Everything scoring says about one scheme's findings."""
     items = list(findings)
-    counts, weights, gaps = tally(items)
+    return scored(*tally(items), named(items))
+
+
+def scored(counts: dict[str, int], weights: dict[str, int], gaps: dict[str, int],
+           names: Named) -> Score:
+    """Everything scoring says about one scheme, from its tallies and what it names
+    (``tally`` and ``named`` of its findings, or the same worked out for a whole
+    register at once)."""
     score = score_value(weights)
     coverage = coverage_value(counts)
-    rating, reasons = rate(items, score, coverage)
+    rated, reasons = rating(names, score, coverage)
     return Score(
         score=score,
         score_without_waivers=score_value(weights, waived_as_gap=True),
         coverage=coverage,
-        rating=rating,
+        rating=rated,
         rating_reasons=reasons,
         counts=counts,
         weights=weights,
