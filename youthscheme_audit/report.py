@@ -33,7 +33,16 @@ from youthscheme_audit.models import (
     UnlistedScheme,
     Waiver,
 )
-from youthscheme_audit.scoring import FORMULA, score_findings
+from youthscheme_audit.scoring import (  # enum members looked up once (see scoring.py)
+    _CRITICAL,
+    _GAP,
+    _PARTIAL,
+    _UNVERIFIED,
+    FORMULA,
+    score_findings,
+)
+
+_MET = Status.MET
 
 # a met finding resting on a bare "yes": listed apart, so a checker knows what to ask for
 CLAIMED = "claimed"
@@ -291,11 +300,6 @@ def action_kind(f: Finding) -> str | None:
         if status is _MET and f.claimed:
             return CLAIMED
     return None
-
-
-# looked up once: an enum member inside a function costs a descriptor call per finding
-_GAP, _PARTIAL, _UNVERIFIED, _MET = Status.GAP, Status.PARTIAL, Status.UNVERIFIED, Status.MET
-_CRITICAL = Severity.CRITICAL
 
 
 def sentence(text: str) -> str:

@@ -5,7 +5,7 @@ finding: its status, plus ``CLAIMED`` when it rests on a bare yes). Counting the
 scheme, status and severity is one group-by; so is finding the controls a rating names.
 Only the ``Score`` of each scheme is then made in Python, by ``scoring.scored``: the same
 function that scores one scheme's findings, so both ways give the same numbers and words
-(tests/test_scoring.py holds them to it on the benchmark register).
+(tests/test_benchmark.py holds them to it on the generated and example registers).
 
 Polars is imported here: only the register path uses this module.
 """
