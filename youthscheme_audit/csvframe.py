@@ -29,7 +29,7 @@ import polars as pl
 
 from youthscheme_audit.csvfile import HEADER_SEARCH_ROWS, MAX_CELL, layout
 from youthscheme_audit.errors import RegisterError
-from youthscheme_audit.frames import Coded, encode
+from youthscheme_audit.frames import Coded, encode_all
 from youthscheme_audit.models import DataIssue
 from youthscheme_audit.registers import (
     NO_SCHEME_ID,
@@ -147,7 +147,8 @@ def _split(body: bytes | Path, lines: int, skip: int, delimiter: str,
 def _parse(frame: pl.DataFrame, reading: Any, spec: TableSpec) -> dict[str, Coded]:
     """Each kept column parsed: text per cell (ids and names rarely repeat), the rest once
     per distinct value."""
-    coded = {}
+    coded: dict[str, Coded] = {}
+    encoded: dict[str, tuple[pl.Series, Any]] = {}
     caches: dict[str, ParseCache] = {}  # per type: columns of one type share their values
     for j, name in reading.keep:
         column = spec.column(name)
@@ -157,8 +158,9 @@ def _parse(frame: pl.DataFrame, reading: Any, spec: TableSpec) -> dict[str, Code
             coded[name] = Coded(raw=raw, parse=PARSERS["text"])
             continue
         cache = caches.setdefault(column.type, ParseCache(PARSERS[column.type]))
-        coded[name] = encode(raw, cache.__getitem__)
-    return coded
+        encoded[name] = (raw, cache.__getitem__)
+    done = encode_all(encoded)
+    return {name: coded.get(name) or done[name] for _, name in reading.keep}
 
 
 def _finish_as_lists(source: Source, reading: Any, coded: dict[str, Coded],

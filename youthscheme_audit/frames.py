@@ -132,17 +132,34 @@ def _numbered(items: Iterable[Any]) -> tuple[list[int], list[Any]]:
 
 
 def encode(raw: pl.Series, parse: Any) -> Coded:
-    """A column of raw text (nulls read as blank) parsed once per distinct value.
+    """A column of raw text (nulls read as blank) parsed once per distinct value."""
+    return encode_all({"v": (raw, parse)})["v"]
 
-    The distinct texts (in order of first sight), then each row's code by a join on them:
-    several times faster than a categorical cast, whose codes are shared by every
-    categorical column and would need renumbering.
+
+def encode_all(columns: Mapping[str, tuple[pl.Series, Any]]) -> dict[str, Coded]:
+    """Columns of raw text (nulls read as blank), each parsed once per distinct value by
+    its own parser: name -> (raw, parse) in, name -> Coded out.
+
+    Each column's distinct texts (in order of first sight), then each row's code by a
+    join on them: several times faster than a categorical cast, whose codes are shared
+    by every categorical column and would need renumbering. The columns are worked on
+    side by side (``collect_all``), a quarter faster than one after another on 2 cores.
     """
-    text = raw.fill_null("")
-    distinct = text.unique(maintain_order=True)
-    numbered = pl.DataFrame({"v": distinct, "k": pl.Series(range(len(distinct)), dtype=CODE)})
-    codes = text.to_frame("v").join(numbered, on="v", how="left", maintain_order="left")["k"]
-    return Coded(codes, list(map(parse, distinct.to_list())))
+    if not columns:
+        return {}
+    names = list(columns)
+    texts = pl.DataFrame({f"c{k}": columns[name][0] for k, name in enumerate(names)}).lazy()
+    texts = texts.select(pl.all().fill_null(""))
+    distinct = pl.collect_all([
+        texts.select(pl.col(f"c{k}").unique(maintain_order=True).alias("v"))
+        for k in range(len(names))])
+    numbered = [d.with_columns(pl.int_range(pl.len(), dtype=CODE).alias("k")) for d in distinct]
+    codes = pl.collect_all([
+        texts.select(pl.col(f"c{k}").alias("v")).join(
+            number.lazy(), on="v", how="left", maintain_order="left").select("k")
+        for k, number in enumerate(numbered)])
+    return {name: Coded(code["k"], list(map(columns[name][1], d["v"].to_list())))
+            for name, code, d in zip(names, codes, distinct, strict=True)}
 
 
 class Lists(dict[str, list[Any]]):
