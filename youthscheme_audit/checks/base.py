@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from youthscheme_audit.models import Status, shown
@@ -287,9 +287,14 @@ class Check:
         """The rule in words, for findings and documentation."""
         raise NotImplementedError
 
+    @cached_property
+    def rule(self) -> str:
+        """``describe()``, worded once: verdicts quote it for every distinct tally."""
+        return self.describe()
+
     def verdict(self, tally: Tally) -> tuple[Status, str]:
         """One scheme's status for this check from its row counts, and the reason."""
-        table, rule = self.table.replace("_", " "), self.describe()
+        table, rule = self.table.replace("_", " "), self.rule
         if not tally.rows:
             return Status.UNVERIFIED, f"no {table} records for this scheme ({rule})"
         if tally.fail:
