@@ -1,8 +1,9 @@
 """scoring.py's policy for every scheme of a register at once: a scheme x control frame.
 
 Each control's findings for all schemes come as one column of codes (``code_of`` a
-finding: its status, plus ``CLAIMED`` when it rests on a bare yes). Counting them per
-scheme, status and severity is one group-by; so is finding the controls a rating names.
+finding: its status, plus ``CLAIMED`` when it rests on a bare yes), side by side in one
+scheme x control frame. Counts and weights per status and open gaps per severity are
+horizontal sums across it; the controls a rating names are read a column at a time.
 Only the ``Score`` of each scheme is then made in Python, by ``scoring.scored``: the same
 function that scores one scheme's findings, so both ways give the same numbers and words
 (tests/test_benchmark.py holds them to it on the generated and example registers).
@@ -40,43 +41,37 @@ def scores(columns: Sequence[pl.Series], controls: Sequence[Any], nschemes: int)
     if not columns or not nschemes:
         return [scored(dict.fromkeys(STATUSES, 0), dict.fromkeys(STATUSES, 0),
                        dict.fromkeys(SEVERITIES, 0), Named([], [], [], [], []))] * nschemes
-    every = pl.int_range(0, nschemes * len(columns), dtype=pl.UInt32, eager=True)
-    severity = pl.Series([SEVERITIES.index(c.severity) for c in controls], dtype=pl.UInt8)
-    code = pl.concat([c.cast(pl.UInt8) for c in columns])
-    long = pl.DataFrame({"pos": every % nschemes, "k": every // nschemes, "code": code})
-    long = long.with_columns(severity.gather(long["k"]).alias("sev"),
-                             (pl.col("code") % CLAIMED).alias("status"),
-                             (pl.col("code") >= CLAIMED).alias("claimed"))
-    counts = [dict.fromkeys(STATUSES, 0) for _ in range(nschemes)]
-    weights = [dict.fromkeys(STATUSES, 0) for _ in range(nschemes)]
-    gaps = [dict.fromkeys(SEVERITIES, 0) for _ in range(nschemes)]
-    tallied = long.group_by("pos", "status", "sev").len()
-    for pos, status, sev, n in tallied.iter_rows():
-        name = STATUSES[status]
-        counts[pos][name] += n
-        weights[pos][name] += n * _WEIGHT[sev]
-        if status == _GAP:
-            gaps[pos][SEVERITIES[sev]] += n
+    wide = pl.DataFrame({f"k{k}": column.cast(pl.UInt8) for k, column in enumerate(columns)},
+                        height=nschemes)
+    severity = [SEVERITIES.index(c.severity) for c in controls]
+    status = [pl.col(f"k{k}") % CLAIMED for k in range(len(columns))]
+
+    def total(terms: list[pl.Expr], name: str) -> pl.Expr:
+        return (pl.sum_horizontal(terms) if terms else pl.repeat(0, nschemes)).cast(
+            pl.Int64).alias(name)
+
+    sums = wide.select(
+        *(total([(s == code) for s in status], f"n{code}") for code in range(len(STATUSES))),
+        *(total([(s == code) * _WEIGHT[sev] for s, sev in zip(status, severity, strict=True)],
+                f"w{code}") for code in range(len(STATUSES))),
+        *(total([s == _GAP for s, sev in zip(status, severity, strict=True) if sev == level],
+                f"g{level}") for level in range(len(SEVERITIES))),
+    )
     names: list[tuple[list[str], ...]] = [([], [], [], [], []) for _ in range(nschemes)]
-    critical = pl.col("sev") == _CRITICAL
-    wanted = long.filter(
-        (critical & (pl.col("status").is_in([_GAP, _UNVERIFIED, _PARTIAL]) | pl.col("claimed")))
-        | ((pl.col("sev") == _HIGH) & (pl.col("status") == _GAP))
-    ).sort("pos", "k")
-    ids = [c.id for c in controls]
-    for pos, k, status, sev, claimed in wanted.select(
-            "pos", "k", "status", "sev", "claimed").iter_rows():
-        lists = names[pos]
-        if sev == _CRITICAL:
-            if status == _GAP:
-                lists[0].append(ids[k])
-            if claimed:
-                lists[2].append(ids[k])
-            if status == _UNVERIFIED:
-                lists[3].append(ids[k])
-            elif status == _PARTIAL:
-                lists[4].append(ids[k])
+    for k, control in enumerate(controls):  # in checklist order, as ``named`` lists them
+        if severity[k] not in (_CRITICAL, _HIGH):
+            continue
+        code = wide[f"k{k}"]
+        if severity[k] == _HIGH:
+            wanted = [(1, code % CLAIMED == _GAP)]
         else:
-            lists[1].append(ids[k])
-    return [scored(counts[pos], weights[pos], gaps[pos], Named(*names[pos]))
-            for pos in range(nschemes)]
+            wanted = [(0, code % CLAIMED == _GAP), (2, code >= CLAIMED),
+                      (3, code % CLAIMED == _UNVERIFIED), (4, code % CLAIMED == _PARTIAL)]
+        for which, rows in wanted:
+            for pos in rows.arg_true().to_list():
+                names[pos][which].append(control.id)
+    split = len(STATUSES)
+    return [scored(dict(zip(STATUSES, row[:split], strict=True)),
+                   dict(zip(STATUSES, row[split:2 * split], strict=True)),
+                   dict(zip(SEVERITIES, row[2 * split:], strict=True)), Named(*names[pos]))
+            for pos, row in enumerate(sums.iter_rows())]
