@@ -186,10 +186,11 @@ def _note_unreadable(reading: Any, coded: dict[str, Coded]) -> None:
     for name, column in coded.items():
         if column.per_cell:  # text: never unreadable
             continue
-        bad = column.codes_where(lambda v: v.__class__ is Unknown and v.problem)
-        for i in column.rows_with(bad):
-            value = column.value_at(i)
-            reading.add(i, name, value.raw, value.problem, sid.value_at(i))
+        rows = column.rows_with(column.codes_where(
+            lambda v: v.__class__ is Unknown and v.problem))
+        for i, value, scheme in zip(rows, column.values_at(rows), sid.values_at(rows),
+                                    strict=True):
+            reading.add(i, name, value.raw, value.problem, scheme)
 
 
 def _trim_coded(reading: Any, coded: dict[str, Coded]) -> None:

@@ -18,7 +18,7 @@ import collections.abc as abc
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from itertools import chain, islice, zip_longest
 from pathlib import Path
 from typing import Any
@@ -388,6 +388,11 @@ class _Reading:
     issues: list[tuple[int, int, DataIssue]] = field(default_factory=list)  # (row, order, issue)
     nrows: int = 0
 
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Column -> its place among the kept columns (issues of a row are in that order)."""
+        return {column: k for k, (_, column) in enumerate(self.keep)}
+
     def row_number(self, index: int) -> int:
         """Spreadsheet row of data row ``index``."""
         return self.header.index + 2 + index
@@ -399,7 +404,7 @@ class _Reading:
         if scheme is None:
             ids = self.columns["scheme_id"]
             scheme = ids[index] if index < len(ids) else ""
-        order = next((k for k, (_, c) in enumerate(self.keep) if c == column), -1)
+        order = self.order.get(column, -1)
         row = self.row_number(index)
         scheme_id = scheme if isinstance(scheme, str) else ""
         self.issues.append(
