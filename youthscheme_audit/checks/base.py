@@ -256,11 +256,15 @@ class Check:
         values they read, then mapped back onto the rows natively; a kind whose inputs
         rarely repeat together gives ``native`` verdicts instead.
         """
-        from youthscheme_audit.frames import combine, per_distinct
+        from youthscheme_audit.frames import OUTCOME, combine, per_code, per_distinct
 
         verdict = self.native(table, ctx)
-        if verdict is None:
-            inputs = self.inputs()
+        inputs = self.inputs()
+        if verdict is None and len(inputs) == 1 and inputs[0] in table.coded:
+            test = self.test  # most kinds read one column: no dict per distinct value
+            verdict = per_code(table, inputs[0], lambda value: VERDICT[test(ctx, value)],
+                               OPEN, OUTCOME)
+        elif verdict is None:
             verdict = per_distinct(table.coded, table.nrows, inputs,
                                    lambda v: VERDICT[self.test(ctx, *map(v.__getitem__, inputs))])
         scoped = [*self.where.spec, *self.unless.spec]
