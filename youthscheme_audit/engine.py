@@ -273,12 +273,14 @@ class _CheckRun:
     # a cited row's explanation depends only on its values in the columns the check reads
     # (and whether its scope was unsure): worked out once per distinct combination
     explained: dict[tuple[Any, ...], tuple[str, str, str, str]] = field(default_factory=dict)
-    _read: list[Sequence[Any]] | None = None  # the columns the check reads, as lists
+    _view: Table | None = None  # the table read at the citable rows alone
+    _citable: set[int] = field(default_factory=set)
+    _columns: list[str] = field(default_factory=list)  # those the check reads, in order
 
     def forget(self) -> None:
         """Drop the memoised explanations (``explain`` works them out again if asked)."""
         self.explained.clear()
-        self._read = None
+        self._view, self._citable = None, set()
 
     def citable(self) -> list[int]:
         """The rows findings can cite: as many as MAX_CITATIONS of each scheme's."""
@@ -289,16 +291,18 @@ class _CheckRun:
         """``check.explain`` for row ``i``, with the unsure-scope wording, worked out once
         per distinct set of the values it reads (a column holds one type, so equal values
         are explained alike; an unreadable value is equal only to itself)."""
-        if self._read is None:
-            self._read = [table.columns[c] for c in sorted(self.check.columns())
-                          if c in table.columns]
-        key = (i in self.unsure, *(values[i] for values in self._read))
+        if self._view is None:
+            rows = self.citable()
+            self._view, self._citable = table.only(rows), set(rows)
+            self._columns = [c for c in sorted(self.check.columns()) if c in table.columns]
+        source = self._view if i in self._citable else table  # another row: read whole
+        key = (i in self.unsure, *(source.columns[c][i] for c in self._columns))
         done = self.explained.get(key)
         if done is None:
-            column, value, threshold, message = self.check.explain(table, i, ctx)
+            column, value, threshold, message = self.check.explain(source, i, ctx)
             if key[0]:
                 message = (f"cannot tell whether the rule applies "
-                           f"({self.check.where.explain(table, i)}), and the row does not "
+                           f"({self.check.where.explain(source, i)}), and the row does not "
                            f"pass it: {message}")
             if len(self.explained) >= EXPLAINED_KEPT:  # mostly distinct: bound the memory
                 self.explained.clear()

@@ -162,17 +162,23 @@ def encode_all(columns: Mapping[str, tuple[pl.Series, Any]]) -> dict[str, Coded]
             for name, code, d in zip(names, codes, distinct, strict=True)}
 
 
-class Lists(dict[str, list[Any]]):
+class Lists(dict[str, Any]):
     """A table's columns as Python lists, each built from its codes when first asked for
     (then an ordinary dict lookup: citing rows looks columns up hundreds of thousands of
-    times)."""
+    times). Given ``rows``, each column is a dict of those rows' values alone (read in one
+    batch): ``columns[name][i]`` reads the same for those rows, without building a list
+    of every row."""
 
-    def __init__(self, coded: dict[str, Coded]) -> None:
+    def __init__(self, coded: dict[str, Coded], rows: Sequence[int] | None = None) -> None:
         super().__init__()
         self.coded = coded
+        self.rows = rows
 
-    def __missing__(self, name: str) -> list[Any]:
-        values = self[name] = self.coded[name].to_list()
+    def __missing__(self, name: str) -> Any:
+        column = self.coded[name]
+        rows = self.rows
+        values = self[name] = (column.to_list() if rows is None
+                               else dict(zip(rows, column.values_at(list(rows)), strict=True)))
         return values
 
     def get(self, name: str, default: Any = None) -> Any:

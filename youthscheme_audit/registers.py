@@ -15,6 +15,7 @@ spreadsheet shows.
 from __future__ import annotations
 
 import collections.abc as abc
+import copy
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -60,6 +61,16 @@ class Table:
     def row_number(self, index: int) -> int:
         """The spreadsheet row number of data row ``index`` (0-based)."""
         return self.header_row + 1 + index
+
+    def only(self, rows: abc.Sequence[int]) -> Table:
+        """The same table, whose ``columns`` hold the values of ``rows`` alone (read when a
+        column is first asked for): what explaining a few cited rows of a big table
+        needs, without a Python list of every row of each column it reads."""
+        from youthscheme_audit.frames import Lists
+
+        view = copy.copy(self)
+        view.columns = Lists(self.coded, rows)
+        return view
 
 
 @dataclass
