@@ -140,10 +140,10 @@ def encode_all(columns: Mapping[str, tuple[pl.Series, Any]]) -> dict[str, Coded]
     """Columns of raw text (nulls read as blank), each parsed once per distinct value by
     its own parser: name -> (raw, parse) in, name -> Coded out.
 
-    Each column's distinct texts (in order of first sight), then each row's code by a
-    join on them: several times faster than a categorical cast, whose codes are shared
-    by every categorical column and would need renumbering. The columns are worked on
-    side by side (``collect_all``), a quarter faster than one after another on 2 cores.
+    Each column's distinct texts (in order of first sight), then each row's code as the
+    physical value of an Enum of those texts (the same numbers as a join on them, 20 to
+    35 % faster; a categorical cast's codes are shared by every categorical column and
+    would need renumbering). The columns are worked on side by side (``collect_all``).
     """
     if not columns:
         return {}
@@ -153,13 +153,10 @@ def encode_all(columns: Mapping[str, tuple[pl.Series, Any]]) -> dict[str, Coded]
     distinct = pl.collect_all([
         texts.select(pl.col(f"c{k}").unique(maintain_order=True).alias("v"))
         for k in range(len(names))])
-    numbered = [d.with_columns(pl.int_range(pl.len(), dtype=CODE).alias("k")) for d in distinct]
-    codes = pl.collect_all([
-        texts.select(pl.col(f"c{k}").alias("v")).join(
-            number.lazy(), on="v", how="left", maintain_order="left").select("k")
-        for k, number in enumerate(numbered)])
-    return {name: Coded(code["k"], list(map(columns[name][1], d["v"].to_list())))
-            for name, code, d in zip(names, codes, distinct, strict=True)}
+    codes = texts.select(pl.col(f"c{k}").cast(pl.Enum(d["v"])).to_physical().cast(CODE)
+                         for k, d in enumerate(distinct)).collect()
+    return {name: Coded(codes[f"c{k}"], list(map(columns[name][1], d["v"].to_list())))
+            for k, (name, d) in enumerate(zip(names, distinct, strict=True))}
 
 
 class Lists(dict[str, Any]):
