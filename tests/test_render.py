@@ -25,6 +25,8 @@ from typing import Any
 import jinja2
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from youthscheme_audit import cli
@@ -34,7 +36,7 @@ from youthscheme_audit.models import Citation, DataIssue, Report, Status, Waiver
 from youthscheme_audit.pipeline import answers_report
 from youthscheme_audit.render import Format, renderer
 from youthscheme_audit.render.common import safe_name
-from youthscheme_audit.render.csv_out import COLUMNS
+from youthscheme_audit.render.csv_out import COLUMNS, safe_cell, write_rows
 from youthscheme_audit.render.per_scheme import EXTENSIONS, write_per_scheme
 from youthscheme_audit.render.templating import md_escape, templates_dir
 from youthscheme_audit.render.terminal import (
@@ -292,6 +294,24 @@ def test_csv_has_one_row_per_finding_and_no_data_quality(reports: dict[str, Any]
     assert "31/02/2020" not in text and "calc" not in text
     unscored = [r for r in rows if r["scheme_id"] == "S-003"]
     assert unscored and all(r["score"] == "" for r in unscored)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(), st.floats(allow_nan=False),
+                                   st.text(alphabet=st.sampled_from('a,"\r\n \t=+-@\x1bü—'),
+                                           max_size=12)),
+                         min_size=2, max_size=4), max_size=6))
+def test_csv_fields_are_quoted_exactly_as_the_csv_module_quotes_them(
+        rows: list[list[Any]]) -> None:
+    # write_rows joins memoised fields itself: the same bytes as csv.writer on safe cells
+    ours = io.StringIO()
+    write_rows(ours, ["a", "b"], rows)
+    theirs = io.StringIO()
+    writer = csv.writer(theirs, lineterminator="\r\n")
+    writer.writerows([["a", "b"], *([safe_cell(v) for v in row] for row in rows)])
+    assert ours.getvalue() == "\ufeff" + theirs.getvalue()
+    assert list(csv.reader(io.StringIO(ours.getvalue().removeprefix("\ufeff")))) == [
+        ["a", "b"], *([safe_cell(v) for v in row] for row in rows)]
 
 
 # --- JSON schema --------------------------------------------------------------------------
