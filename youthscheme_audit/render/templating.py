@@ -58,6 +58,27 @@ def templates_dir() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "report_templates"
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """jinja2's environment, reading ``item.key`` of a plain dict by its key straight away.
+
+    jinja2 tries ``getattr`` first and falls back to the key when that raises: every
+    ``finding.title`` in a template cost an AttributeError, 16 % of writing 2,000 HTML
+    reports. A dict has no attributes but its methods, so reading the key first (except
+    for a method's name, e.g. ``.items``) gives the same value or the same undefined.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if obj.__class__ is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 @lru_cache(maxsize=2)
 def environment(autoescape: bool) -> jinja2.Environment:
     """A strict environment (undefined names fail loudly), compiled templates cached.
@@ -65,7 +86,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
     ``finalize`` runs on every ``{{ value }}`` a template prints, so no template can let
     an ESC or BEL byte from a register or an answers file into a report.
     """
-    env = jinja2.Environment(
+    env = _Environment(
         finalize=inert,
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
