@@ -283,9 +283,10 @@ class _CheckRun:
         self._view, self._citable = None, set()
 
     def citable(self) -> list[int]:
-        """The rows findings can cite: as many as MAX_CITATIONS of each scheme's."""
-        return sorted({i for rows in (self.fail_rows, self.unknown_rows)
-                       for grouped in rows.values() for i in grouped[:MAX_CITATIONS]})
+        """The rows findings cite: as many as MAX_CITATIONS of each scheme's failing rows,
+        else of its rows that cannot be checked (``cited_rows``)."""
+        schemes = self.fail_rows.keys() | self.unknown_rows.keys()
+        return sorted(i for sid in schemes for i in self.cited_rows(sid)[:MAX_CITATIONS])
 
     def explain(self, table: Table, i: int, ctx: Context) -> tuple[str, str, str, str]:
         """``check.explain`` for row ``i``, with the unsure-scope wording, worked out once
@@ -396,6 +397,7 @@ class RegisterEvaluator:
         self._position = {s.scheme_id: n for n, s in enumerate(self.schemes)}
         self._records: dict[str, dict[int, str]] = {}  # table -> cited rows' records
         self._recorded: set[int] = set()  # the runs whose citable rows are in _records
+        self._citations: dict[int, dict[int, Citation]] = {}  # run -> row -> its citation
         self._profile_fields = sorted({
             c.field for control in catalog.ordered() for c in control.when
         } | {"scheme_type"})  # the profile fields applicability depends on
@@ -520,6 +522,7 @@ class RegisterEvaluator:
         what they cite, and the memory is wanted for writing the reports."""
         self._records.clear()
         self._recorded.clear()
+        self._citations.clear()
         for runs in self.runs.values():
             for run in runs:
                 run.forget()
@@ -627,19 +630,28 @@ class RegisterEvaluator:
     def _cite(self, run: _CheckRun, rows: list[int]) -> list[Citation]:
         if not self.cite:
             return []
+        cited = self._citations.get(id(run))
+        if cited is None:
+            cited = self._citations[id(run)] = self._citations_of(run)
+        return [cited[i] for i in rows[:MAX_CITATIONS]]
+
+    def _citations_of(self, run: _CheckRun) -> dict[int, Citation]:
+        """Row -> its Citation, for every row ``run``'s findings cite: made in one pass."""
         assert run.table is not None
         table = run.table
         records = self._records_for(run)
-        spec = TABLES[table.name]
-        out = []
-        for i in rows[:MAX_CITATIONS]:
-            column, value, threshold, message = run.explain(table, i, self.ctx)
+        key = TABLES[table.name].key
+        noun = key.replace("_id", "") if key else ""
+        explain, ctx = run.explain, self.ctx
+        out = {}
+        for i in run.citable():
+            column, value, threshold, message = explain(table, i, ctx)
             record = records[i]
-            who = f"{spec.key.replace('_id', '')} {record}" if record and spec.key else table.name
+            who = f"{noun} {record}" if record and noun else table.name
             row = table.row_number(i)
-            out.append(Citation(table=table.name, row=row, record=record, column=column,
-                                value=value, threshold=threshold,
-                                message=f"{who} (row {row}): {message}"))
+            out[i] = Citation(table=table.name, row=row, record=record, column=column,
+                              value=value, threshold=threshold,
+                              message=f"{who} (row {row}): {message}")
         return out
 
     def _records_for(self, run: _CheckRun) -> dict[int, str]:
