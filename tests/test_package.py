@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,3 +61,33 @@ def test_help_does_not_import_heavy_modules() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stderr.strip() == ""
+
+
+SCRIPT = Path(sys.executable).parent / "youthscheme-audit"
+
+
+@pytest.mark.skipif(not SCRIPT.exists(), reason="the console script is not installed here")
+def test_the_console_script_ends_a_scored_register_with_everything_written(
+        tmp_path: Path) -> None:
+    """``entry`` ends a scored run without tearing the report down: the outputs, the
+    league on a pipe and the exit codes are still exactly those of ``main``."""
+    from click.testing import CliRunner
+
+    from youthscheme_audit.cli import main
+
+    register = str(ROOT / "examples" / "register.xlsx")
+    args = ["score", register, "--as-of", "2026-11-22"]
+    league = subprocess.run([str(SCRIPT), "--no-color", *args], capture_output=True,
+                            text=True, check=True)
+    assert league.stdout == CliRunner().invoke(main, ["--no-color", *args]).stdout
+    out = tmp_path / "result.json"
+    done = subprocess.run([str(SCRIPT), *args, "--format", "json", "-o", str(out)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and f"wrote {out}" in done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["schemes"] >= 1
+    failing = subprocess.run([str(SCRIPT), *args, "--fail-on", "critical"],
+                             capture_output=True, text=True)
+    assert failing.returncode == 1 and "League table" in failing.stdout
+    module = subprocess.run([sys.executable, "-m", "youthscheme_audit", "--no-color", *args],
+                            capture_output=True, text=True, check=True)
+    assert module.stdout == league.stdout

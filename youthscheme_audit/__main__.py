@@ -1,3 +1,3 @@
-from youthscheme_audit.cli import main
+from youthscheme_audit.cli import entry
 
-main()
+entry()

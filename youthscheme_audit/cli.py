@@ -11,7 +11,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -59,6 +59,31 @@ def fail(message: str) -> None:
     """Print one error line on stderr and exit 2."""
     click.echo(f"error: {message}", err=True)
     sys.exit(ExitCode.INPUT_ERROR)
+
+
+# what a scored register's run keeps to the very end when ``entry`` started it (see there)
+_KEPT: list[Any] | None = None
+
+
+def entry() -> None:
+    """The console script (and ``python -m youthscheme_audit``): ``main``, and a run that
+    scored a register then ends at once, as mypy's fast exit does, without taking its
+    report apart. Freeing millions of findings, cited rows and dicts one by one took
+    0.3 s of a 7 s league table and 1 s of a JSON run, and the process ends anyway. By
+    then every output is written, closed and in place; standard output and error are
+    flushed first. Every other command, and ``main`` under tests, ends normally."""
+    global _KEPT
+    _KEPT = []
+    try:
+        main()
+    except SystemExit as done:
+        if not _KEPT:
+            raise
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        for stream in (sys.stdout, sys.stderr):
+            with suppress(OSError, ValueError):  # a reader that went away: nothing to lose
+                stream.flush()
+        os._exit(code)
 
 
 def user_errors(func: F) -> F:
@@ -576,6 +601,8 @@ def score(settings: Settings, register: tuple[Path, ...], mapping: Path | None,
         click.echo(f"wrote {len(result.schemes)} scheme reports and {index}", err=True)
     else:
         emit_league(settings, data, fmt, target)
+    if _KEPT is not None:  # not taken apart before the process ends (see ``entry``)
+        _KEPT.append((result, data))
     exit_for(result, fail_on)
 
 
