@@ -127,3 +127,21 @@ def test_scores_worked_out_for_the_whole_register_equal_each_schemes_own(
         assert len(native) == len(every) > 0
         assert native == [score_findings(found) for found in every]
         assert {s.rating for s in native} >= {"red", "amber"}
+
+
+def test_one_schemes_citations_are_those_of_citing_the_whole_register(register: Path) -> None:
+    """A spot audit cites one scheme's rows on their own; a batch run cites each check's
+    rows in one pass: the two give the same findings, row for row."""
+    import datetime as dt
+
+    from youthscheme_audit.engine import RegisterEvaluator
+    from youthscheme_audit.registers import read_register
+
+    catalog = require_catalog()
+    read = read_register(sorted(register.glob("*.csv")))
+    whole = RegisterEvaluator(catalog, read, dt.date(2026, 11, 22)).every_finding()
+    cited = [n for n, found in enumerate(whole) if any(f.citations for f in found)]
+    assert len(cited) > 5
+    for n in cited[:3] + cited[-3:]:
+        alone = RegisterEvaluator(catalog, read, dt.date(2026, 11, 22))
+        assert alone.findings(alone.schemes[n]) == whole[n]

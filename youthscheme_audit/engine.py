@@ -398,6 +398,7 @@ class RegisterEvaluator:
         self._records: dict[str, dict[int, str]] = {}  # table -> cited rows' records
         self._recorded: set[int] = set()  # the runs whose citable rows are in _records
         self._citations: dict[int, dict[int, Citation]] = {}  # run -> row -> its citation
+        self._citing_all = False  # every_finding of every scheme: cite a check's rows at once
         self._profile_fields = sorted({
             c.field for control in catalog.ordered() for c in control.when
         } | {"scheme_type"})  # the profile fields applicability depends on
@@ -496,6 +497,7 @@ class RegisterEvaluator:
         one column of findings per control, then turned into rows in C.
         """
         schemes = self.schemes if schemes is None else schemes
+        self._citing_all = schemes is self.schemes
         groups: dict[int, tuple[Plan, list[int]]] = {}
         for pos, scheme in enumerate(schemes):
             plan = self._plan(scheme.profile)
@@ -628,15 +630,21 @@ class RegisterEvaluator:
                        evidence=tuple(c.message for c in cited))
 
     def _cite(self, run: _CheckRun, rows: list[int]) -> list[Citation]:
+        """The citations of ``rows`` (as many as MAX_CITATIONS). Citing every scheme, each
+        check's citations are made in one pass over all the rows its findings cite; for a
+        scheme or two (a spot audit), only theirs."""
         if not self.cite:
             return []
+        rows = rows[:MAX_CITATIONS]
+        if not self._citing_all:
+            return list(self._citations_of(run, rows).values())
         cited = self._citations.get(id(run))
         if cited is None:
-            cited = self._citations[id(run)] = self._citations_of(run)
-        return [cited[i] for i in rows[:MAX_CITATIONS]]
+            cited = self._citations[id(run)] = self._citations_of(run, run.citable())
+        return [cited[i] for i in rows]
 
-    def _citations_of(self, run: _CheckRun) -> dict[int, Citation]:
-        """Row -> its Citation, for every row ``run``'s findings cite: made in one pass."""
+    def _citations_of(self, run: _CheckRun, rows: list[int]) -> dict[int, Citation]:
+        """Row -> its Citation, for each of ``rows``, in their order."""
         assert run.table is not None
         table = run.table
         records = self._records_for(run)
@@ -644,7 +652,7 @@ class RegisterEvaluator:
         noun = key.replace("_id", "") if key else ""
         explain, ctx = run.explain, self.ctx
         out = {}
-        for i in run.citable():
+        for i in rows:
             column, value, threshold, message = explain(table, i, ctx)
             record = records[i]
             who = f"{noun} {record}" if record and noun else table.name
