@@ -319,26 +319,43 @@ def action_text(f: Finding, kind: str) -> str:
 
 
 def action_plan(findings: Iterable[Finding], as_of: dt.date, days: dict[str, int],
-                audited_only: bool = False) -> list[dict[str, Any]]:
+                audited_only: bool = False,
+                memo: dict[int, tuple[tuple[int, int], dict[str, Any]] | None] | None = None,
+                ) -> list[dict[str, Any]]:
     """Every finding that needs an action, worst first, with its owner and due date.
 
     ``audited_only`` (spot audits): a control the auditor has not reached yet is the
     auditor's next step, not the scheme's action; the report lists it as not yet audited.
+    ``memo`` keeps the action of each finding that cites no rows (by ``id``: a register's
+    schemes share those Finding objects, and so their actions).
     """
-    out = []
+    ranked = []
     for order, f in enumerate(findings):
-        kind = action_kind(f)
-        if kind is None or (audited_only and not_audited(f)):
+        if memo is None or f.citations:
+            action = _action(f, as_of, days)
+        elif id(f) in memo:
+            action = memo[id(f)]
+        else:
+            action = memo[id(f)] = _action(f, as_of, days)
+        if action is None or (audited_only and not_audited(f)):
             continue
-        due = as_of + dt.timedelta(days=days[f.severity.value])
-        out.append({
-            "control_id": f.control_id, "title": f.title, "severity": f.severity.value,
-            "status": kind, "action": action_text(f, kind),
-            "evidence_needed": f.evidence_needed, "owner": f.owner, "due": due.isoformat(),
-            "_rank": (f.severity.rank, ACTION_KINDS.index(kind), order),
-        })
-    out.sort(key=lambda a: a.pop("_rank"))
-    return out
+        ranked.append((action[0], order, action[1]))
+    ranked.sort(key=lambda item: item[:2])
+    return [item for *_, item in ranked]
+
+
+def _action(f: Finding, as_of: dt.date, days: dict[str, int]
+            ) -> tuple[tuple[int, int], dict[str, Any]] | None:
+    """The action ``f`` needs and where it ranks (severity, kind), or None for none."""
+    kind = action_kind(f)
+    if kind is None:
+        return None
+    due = as_of + dt.timedelta(days=days[f.severity.value])
+    return (f.severity.rank, ACTION_KINDS.index(kind)), {
+        "control_id": f.control_id, "title": f.title, "severity": f.severity.value,
+        "status": kind, "action": action_text(f, kind),
+        "evidence_needed": f.evidence_needed, "owner": f.owner, "due": due.isoformat(),
+    }
 
 
 def asked(findings: Iterable[Finding]) -> list[Finding]:
@@ -376,6 +393,7 @@ def scheme_dict(
     r: SchemeResult, detail: bool = True, shared: dict[int, dict[str, Any]] | None = None,
     as_of: dt.date | None = None, days: dict[str, int] | None = None, text: bool = True,
     areas: dict[int, list[dict[str, Any]]] | None = None,
+    actions: dict[int, Any] | None = None,
 ) -> dict[str, Any]:
     """One scheme's result as plain data; ``detail=False`` leaves out findings and areas.
 
@@ -384,8 +402,9 @@ def scheme_dict(
     actions and divergences: ``controls`` holds it once.
 
     ``shared`` memoises the dicts of findings that cite no rows: a register's schemes
-    share those Finding objects, so each is turned into a dict once. ``areas`` holds
-    area rows the force picture already worked out (by ``id`` of the scheme result).
+    share those Finding objects, so each is turned into a dict once; ``actions`` does
+    the same for their actions. ``areas`` holds area rows the force picture already
+    worked out (by ``id`` of the scheme result).
     """
     out: dict[str, Any] = {
         "scheme_id": r.scheme_id,
@@ -407,7 +426,7 @@ def scheme_dict(
     out["in_scope"] = in_scope(r.findings)
     if as_of is not None and days:
         spot = r.self_score is not None and r.self_assessment is None
-        out["actions"] = action_plan(r.findings, as_of, days, audited_only=spot)
+        out["actions"] = action_plan(r.findings, as_of, days, audited_only=spot, memo=actions)
     if shared is None:
         out["findings"] = [finding_dict(f, text) for f in r.findings]
     else:
@@ -500,8 +519,9 @@ def report_dict(report: Report, detail: bool = True, lazy: bool = False,
     shared: dict[int, dict[str, Any]] = {}
     areas: dict[int, list[dict[str, Any]]] = {}  # once for the picture and each scheme
     as_of = dt.date.fromisoformat(report.as_of)
-    schemes = (scheme_dict(s, detail, shared, as_of, report.due_days, not compact, areas)
-               for s in report.schemes)
+    actions: dict[int, Any] = {}
+    schemes = (scheme_dict(s, detail, shared, as_of, report.due_days, not compact, areas,
+                           actions) for s in report.schemes)
     ratings = {"red": 0, "amber": 0, "green": 0}
     for s in report.schemes:
         ratings[s.score.rating.value] += 1
