@@ -604,21 +604,27 @@ class RegisterEvaluator:
                 plans[id(plan)] = len(listed)
                 listed.append(plan)
             of_scheme.append(plans[id(plan)])
-        plan_codes = pl.Series(of_scheme, dtype=pl.UInt32)
+        # one column of codes per control, all in one select: a control's code comes from
+        # the scheme's plan, or from its verdict where the plan has the register judge it
         judged_at = [{index for index, _ in to_judge} for _, to_judge in listed]
+        inputs = {"plan": pl.Series(of_scheme, dtype=pl.UInt32)}
+        by_plan = pl.col("plan")
         columns = []
         for k, control in enumerate(self.catalog.ordered()):
-            column = pl.Series([code_of(ready[k]) for ready, _ in listed],
-                               dtype=pl.UInt8).gather(plan_codes)
-            judging = pl.Series([k in at for at in judged_at]).gather(plan_codes)
-            if judging.any():
+            column = pl.lit(pl.Series([code_of(ready[k]) for ready, _ in listed],
+                                      dtype=pl.UInt8)).gather(by_plan)
+            judging = [k in at for at in judged_at]
+            if any(judging):
                 if control.id not in self._judged:
                     self._judge_all(control)
                 codes, findings = self._judged[control.id]
-                verdict = pl.Series(list(map(code_of, findings)), dtype=pl.UInt8).gather(codes)
-                column = pl.select(pl.when(judging).then(verdict).otherwise(column)).to_series()
-            columns.append(column)
-        return scores(columns, self.catalog.ordered(), len(self.schemes))
+                inputs[f"j{k}"] = codes
+                verdict = pl.lit(pl.Series(list(map(code_of, findings)), dtype=pl.UInt8))
+                column = pl.when(pl.lit(pl.Series(judging)).gather(by_plan)).then(
+                    verdict.gather(pl.col(f"j{k}"))).otherwise(column)
+            columns.append(column.alias(f"k{k}"))
+        wide = pl.DataFrame(inputs).select(columns)
+        return scores(wide, self.catalog.ordered(), len(self.schemes))
 
     def _with_citations(self, control: Control, scheme_id: Any, finding: Finding) -> Finding:
         """``finding`` with the rows behind it cited (as many as MAX_CITATIONS per check)."""

@@ -34,17 +34,15 @@ def code_of(finding: Finding) -> int:
     return STATUS_CODE[finding.status] + (CLAIMED if finding.claimed else 0)
 
 
-def scores(columns: Sequence[pl.Series], controls: Sequence[Any], nschemes: int) -> list[Score]:
-    """Each scheme's Score, by position: ``columns[k]`` holds control ``controls[k]``'s
-    code for every scheme (controls in checklist order, each with ``id`` and
-    ``severity``)."""
-    if not columns or not nschemes:
+def scores(wide: pl.DataFrame, controls: Sequence[Any], nschemes: int) -> list[Score]:
+    """Each scheme's Score, by position: column ``k{k}`` of ``wide`` holds control
+    ``controls[k]``'s code for each of the ``nschemes`` schemes (controls in checklist
+    order, each with ``id`` and ``severity``)."""
+    if not controls or not nschemes:
         return [scored(dict.fromkeys(STATUSES, 0), dict.fromkeys(STATUSES, 0),
                        dict.fromkeys(SEVERITIES, 0), Named([], [], [], [], []))] * nschemes
-    wide = pl.DataFrame({f"k{k}": column.cast(pl.UInt8) for k, column in enumerate(columns)},
-                        height=nschemes)
     severity = [SEVERITIES.index(c.severity) for c in controls]
-    status = [pl.col(f"k{k}") % CLAIMED for k in range(len(columns))]
+    status = [pl.col(f"k{k}") % CLAIMED for k in range(len(controls))]
 
     def total(terms: list[pl.Expr], name: str) -> pl.Expr:
         return (pl.sum_horizontal(terms) if terms else pl.repeat(0, nschemes)).cast(
