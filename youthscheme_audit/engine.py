@@ -568,7 +568,8 @@ class RegisterEvaluator:
 
         Worked out for all schemes at once, natively: each check's verdict per scheme is
         a code, and each distinct combination of the checks' codes is combined and
-        turned into a finding once (findings without cited rows are shared objects).
+        turned into a finding once (findings without cited rows are shared objects); a
+        control with one check takes its verdicts as they are.
         """
         from youthscheme_audit.frames import CODE, per_distinct
 
@@ -582,7 +583,12 @@ class RegisterEvaluator:
                                                                           coded))))
             return len(findings) - 1
 
-        codes = per_distinct(coded, nschemes, list(coded), judge, dtype=CODE)
+        if len(runs) == 1:  # most controls: one check, whose verdicts are the findings
+            (only,) = coded.values()
+            codes = only.codes
+            findings += [self._shared_finding(control, *j) for j in only.values]
+        else:
+            codes = per_distinct(coded, nschemes, list(coded), judge, dtype=CODE)
         self._judged[control.id] = (codes, findings)
         column = self._verdicts[control.id] = list(map(findings.__getitem__, codes.to_list()))
         return column
