@@ -223,7 +223,10 @@ def scheme_rows(register: Register, profile_fields: Iterable[str]) -> list[Schem
     table = register.tables["schemes"]
     ids = table.columns["scheme_id"]
     names = table.columns.get("scheme_name")
-    fields = [(f, table.columns[f]) for f in profile_fields if f in table.columns]
+    fields = [f for f in profile_fields if f in table.columns]
+    # each row's profile values, unknown ones as None (worked out column by column)
+    known = [[None if isinstance(v, Unknown) else v for v in table.columns[f]] for f in fields]
+    rows = list(zip(*known, strict=True)) if known else [()] * table.nrows
     seen: set[str] = set()
     out = []
     for i in range(table.nrows):
@@ -231,7 +234,7 @@ def scheme_rows(register: Register, profile_fields: Iterable[str]) -> list[Schem
         if isinstance(sid, Unknown) or scheme_key(sid) in seen:
             continue  # the reader notes the duplicate as a data-quality issue
         seen.add(scheme_key(sid))
-        profile = {f: _known(values[i]) for f, values in fields}
+        profile = dict(zip(fields, rows[i], strict=True))
         profile["scheme_id"] = sid
         name = _known(names[i]) if names is not None else None
         out.append(SchemeRow(sid, name or sid, profile))
