@@ -225,7 +225,7 @@ def scheme_rows(register: Register, profile_fields: Iterable[str]) -> list[Schem
     names = table.columns.get("scheme_name")
     fields = [f for f in profile_fields if f in table.columns]
     # each row's profile values, unknown ones as None (worked out column by column)
-    known = [[None if isinstance(v, Unknown) else v for v in table.columns[f]] for f in fields]
+    known = [list(map(_known, table.columns[f])) for f in fields]
     rows = list(zip(*known, strict=True)) if known else [()] * table.nrows
     seen: set[str] = set()
     out = []
@@ -401,7 +401,6 @@ class RegisterEvaluator:
         self._records: dict[str, dict[int, str]] = {}  # table -> cited rows' records
         self._recorded: set[int] = set()  # the runs whose citable rows are in _records
         self._citations: dict[int, dict[int, Citation]] = {}  # run -> row -> its citation
-        self._citing_all = False  # every_finding of every scheme: cite a check's rows at once
         self._profile_fields = sorted({
             c.field for control in catalog.ordered() for c in control.when
         } | {"scheme_type"})  # the profile fields applicability depends on
@@ -500,7 +499,7 @@ class RegisterEvaluator:
         one column of findings per control, then turned into rows in C.
         """
         schemes = self.schemes if schemes is None else schemes
-        self._citing_all = schemes is self.schemes
+        whole = schemes is self.schemes  # every scheme: cite each check's rows in one pass
         groups: dict[int, tuple[Plan, list[int]]] = {}
         for pos, scheme in enumerate(schemes):
             plan = self._plan(scheme.profile)
@@ -518,7 +517,8 @@ class RegisterEvaluator:
                 if self.cite:
                     for index, control in to_judge:
                         if row[index].status is not Status.MET:
-                            out[pos][index] = self._with_citations(control, sid, row[index])
+                            out[pos][index] = self._with_citations(control, sid, row[index],
+                                                                   whole)
         self._forget_citing()
         return out
 
@@ -635,23 +635,24 @@ class RegisterEvaluator:
         wide = pl.DataFrame(inputs).select(columns)
         return scores(wide, self.catalog.ordered(), len(self.schemes))
 
-    def _with_citations(self, control: Control, scheme_id: Any, finding: Finding) -> Finding:
+    def _with_citations(self, control: Control, scheme_id: Any, finding: Finding,
+                        whole: bool) -> Finding:
         """``finding`` with the rows behind it cited (as many as MAX_CITATIONS per check)."""
         cited = [c for run in self.runs[control.id] if run.table is not None
-                 for c in self._cite(run, run.cited_rows(scheme_id))]
+                 for c in self._cite(run, run.cited_rows(scheme_id), whole)]
         if not cited:
             return finding
         return amended(finding, citations=tuple(cited),
                        evidence=tuple(c.message for c in cited))
 
-    def _cite(self, run: _CheckRun, rows: list[int]) -> list[Citation]:
-        """The citations of ``rows`` (as many as MAX_CITATIONS). Citing every scheme, each
-        check's citations are made in one pass over all the rows its findings cite; for a
-        scheme or two (a spot audit), only theirs."""
+    def _cite(self, run: _CheckRun, rows: list[int], whole: bool) -> list[Citation]:
+        """The citations of ``rows`` (as many as MAX_CITATIONS). Citing the ``whole``
+        register, each check's citations are made in one pass over all the rows its
+        findings cite; for a scheme or two (a spot audit), only theirs."""
         if not self.cite:
             return []
         rows = rows[:MAX_CITATIONS]
-        if not self._citing_all:
+        if not whole:
             return list(self._citations_of(run, rows).values())
         cited = self._citations.get(id(run))
         if cited is None:
