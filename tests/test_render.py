@@ -300,7 +300,7 @@ def test_csv_has_one_row_per_finding_and_no_data_quality(reports: dict[str, Any]
 @given(st.lists(st.lists(st.one_of(st.none(), st.integers(), st.floats(allow_nan=False),
                                    st.text(alphabet=st.sampled_from('a,"\r\n \t=+-@\x1bü—'),
                                            max_size=12)),
-                         min_size=2, max_size=4), max_size=6))
+                         max_size=4), max_size=6))
 def test_csv_fields_are_quoted_exactly_as_the_csv_module_quotes_them(
         rows: list[list[Any]]) -> None:
     # write_rows joins memoised fields itself: the same bytes as csv.writer on safe cells

@@ -58,20 +58,21 @@ MEMO_CHARS = 400
 MEMO_VALUES = 100_000
 
 
-def write_rows(out: TextIO, header: Sequence[str], rows: Iterable[Iterable[Any]]) -> None:
+def write_rows(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """A byte-order mark, the header and the rows, every cell made safe; CRLF line ends.
 
     Each field is quoted as the csv module's writer quotes it (tests/test_render.py holds
     them byte for byte), but the memo of finished fields makes a row one ``join``: the
     csv module's writer scans every character of every field in Python's C loop at
     about 45 MB/s, and was two thirds of writing a register's findings.
-    Rows have at least two fields (a lone empty field would need quoting).
     """
     out.write(BOM)
     cell = _Cells().__getitem__
-    # CRLF as RFC 4180 says; a field holding a lone CR is quoted
+    # CRLF as RFC 4180 says; a field holding a lone CR is quoted. A row of one empty
+    # field is written '""', as the csv module does, so it is not read as no row at all.
     out.write(",".join(map(cell, header)) + "\r\n")
-    out.writelines(",".join(map(cell, row)) + "\r\n" for row in rows)
+    out.writelines((",".join(map(cell, row)) or ('""' if len(row) == 1 else "")) + "\r\n"
+                   for row in rows)
 
 
 def unlisted_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
