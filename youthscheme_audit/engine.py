@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from youthscheme_audit.answers import AnswerRecord
@@ -285,9 +286,10 @@ class _CheckRun:
         self.explained.clear()
         self._view, self._citable = None, set()
 
+    @cached_property
     def citable(self) -> list[int]:
         """The rows findings cite: as many as MAX_CITATIONS of each scheme's failing rows,
-        else of its rows that cannot be checked (``cited_rows``)."""
+        else of its rows that cannot be checked (``cited_rows``); worked out once."""
         schemes = self.fail_rows.keys() | self.unknown_rows.keys()
         return sorted(i for sid in schemes for i in self.cited_rows(sid)[:MAX_CITATIONS])
 
@@ -296,7 +298,7 @@ class _CheckRun:
         per distinct set of the values it reads (a column holds one type, so equal values
         are explained alike; an unreadable value is equal only to itself)."""
         if self._view is None:
-            rows = self.citable()
+            rows = self.citable
             self._view, self._citable = table.only(rows), set(rows)
             self._columns = [c for c in sorted(self.check.columns()) if c in table.columns]
         source = self._view if i in self._citable else table  # another row: read whole
@@ -656,7 +658,7 @@ class RegisterEvaluator:
             return list(self._citations_of(run, rows).values())
         cited = self._citations.get(id(run))
         if cited is None:
-            cited = self._citations[id(run)] = self._citations_of(run, run.citable())
+            cited = self._citations[id(run)] = self._citations_of(run, run.citable)
         return [cited[i] for i in rows]
 
     def _citations_of(self, run: _CheckRun, rows: list[int]) -> dict[int, Citation]:
@@ -689,7 +691,7 @@ class RegisterEvaluator:
             return known
         self._recorded.add(id(run))
         spec = TABLES[table.name]
-        rows = [i for i in run.citable() if i not in known]
+        rows = [i for i in run.citable if i not in known]
         keys = table.coded.get(spec.key) if spec.key else None
         names = table.coded.get("name") if self.show_names else None
         blank = [BLANK] * len(rows)
