@@ -52,6 +52,9 @@ from youthscheme_audit.report import (
     scheme_result,
     without_text,
 )
+from youthscheme_audit.report import (
+    league as worst_first,
+)
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures" / "render"
@@ -485,6 +488,22 @@ def test_league_on_a_terminal_is_a_rich_table(reports: dict[str, Any]) -> None:
     assert "\x1b[" in out and "Riverside VPC" in out
     assert "1 data-quality issue" not in out and "2 data-quality issues" in out
     assert "--format csv" in out
+
+
+def test_league_on_an_80_column_terminal_keeps_ids_types_and_ratings_whole(
+        reports: dict[str, Any]) -> None:
+    # the rich table once gave the name 5 characters and split "S-003" as "S-00" / "3"
+    buffer = io.StringIO()
+    print_league(reports["batch"], Console(file=buffer, force_terminal=True, color_system=None,
+                                           width=80))
+    out = buffer.getvalue()
+    rows = [line.split() for line in out.splitlines() if line[:3].strip().isdigit()]
+    assert len(rows) == len(reports["batch"]["schemes"])
+    for cells, scheme in zip(rows, worst_first(reports["batch"]), strict=True):
+        assert cells[1] == scheme["scheme_id"]
+        assert scheme["scheme_type"] in cells and scheme["rating"] in cells
+    assert max(map(len, out.splitlines())) <= 80
+    assert "Riverside VPC" in out  # a short name is not folded either
 
 
 def test_league_off_a_terminal_is_plain_text_worst_first(reports: dict[str, Any]) -> None:

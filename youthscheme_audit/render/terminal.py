@@ -452,6 +452,7 @@ LEAGUE_HEADERS = ["#", "Scheme", "Name", "Type", "Rating", "Score", "Coverage",
                   "Crit", "High", "Med", "Low"]
 LEAGUE_RIGHT = {0, 5, 6, 7, 8, 9, 10}
 LEAGUE_CAPS = {1: 24, 2: 40, 3: 12}  # widest id, name and type in the plain table
+LEAGUE_WHOLE = frozenset({"Scheme", "Type", "Rating"})  # never split over lines (rich table)
 
 
 SELF_HEADERS = ["Self", "Over"]  # with --answers: self-assessed coverage, overclaims
@@ -499,10 +500,13 @@ def data_quality_line(report: dict[str, Any]) -> str:
 def rich_league(rows: list[list[str]], headers: list[str] = LEAGUE_HEADERS,
                 right: set[int] = LEAGUE_RIGHT) -> Table:
     """The league as a rich table with ratings in colour (a terminal, a few hundred rows)."""
-    table = Table(box=box.SIMPLE_HEAD)
+    # one space between columns, not two: eleven columns fit 80 characters with room for
+    # the name. An id, a type or a rating split over lines ("S-00" / "3") misleads: they
+    # stay whole, and the scheme's name wraps at word breaks in the room that is left.
+    table = Table(box=box.SIMPLE_HEAD, padding=0)
     for i, name in enumerate(headers):
         table.add_column(name, justify="right" if i in right else "left",
-                         overflow="fold", no_wrap=i in right)
+                         overflow="fold", no_wrap=i in right or name in LEAGUE_WHOLE)
     for row in rows:
         cells: list[Any] = list(row)
         cells[4] = Text(row[4], style=RATING_TEXT.get(row[4], ""))
