@@ -237,7 +237,7 @@ def area_rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
 # what scoring reads of a finding: an area's score depends on nothing else, and a
 # register's schemes repeat the same few marks per area, so each is scored once
 _MARKS = attrgetter("control_id", "status", "severity", "claimed")
-_CONTROL_ID, _SELF_STATUS = attrgetter("control_id"), attrgetter("self_status")
+_CONTROL_ID = attrgetter("control_id")
 
 
 class _Mark(NamedTuple):
@@ -465,12 +465,15 @@ def picture(report: Report, by_area: bool = True,
     areas: dict[str, dict[str, Any]] = {}
     claims = []
     for scheme in report.schemes:
-        failed = [f for f in scheme.findings if f.status is _GAP]
+        # a scheme's score counts its gaps, and only a scheme with its own answers (and so
+        # a self score) has findings that say what it claimed: the others are not scanned
+        failed = ([f for f in scheme.findings if f.status is _GAP]
+                  if scheme.score.counts.get(_GAP.value) else [])
         gaps.update(map(_CONTROL_ID, failed))
         titles.update((f.control_id, f) for f in failed if f.control_id not in titles)
         said = [f for f in scheme.findings if f.self_status is not None
                 and (f.self_status.value, f.status.value) in DIVERGENCE_RANK
-                ] if any(map(_SELF_STATUS, scheme.findings)) else []
+                ] if scheme.self_score is not None else []
         over = [f.control_id for f in sorted(said, key=lambda f: f.severity.rank)]
         if over:
             claims.append({"scheme_id": scheme.scheme_id, "scheme_name": scheme.scheme_name,

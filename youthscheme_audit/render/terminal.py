@@ -64,7 +64,10 @@ _BREAKS = re.compile(r"[\t\n\r]+")
 
 def clean(value: Any) -> str:
     """Text safe to print on a terminal: one line, control codes shown as escapes."""
-    return inert(_BREAKS.sub(" ", str(value)))
+    text = str(value)
+    if text.isprintable():  # most text: no line break or control code to replace
+        return text
+    return inert(_BREAKS.sub(" ", text))
 
 
 def plural(n: int, word: str) -> str:
