@@ -137,6 +137,40 @@ def test_messy_files_give_the_same_table_whichever_reader_reads_them(
         assert not said, mess
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 5, 64])
+def test_a_file_scanned_in_small_chunks_reads_the_same(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    # chunk edges fall inside lines, inside a byte-order mark and inside characters of
+    # more than one byte ("é" is two): the fast reader must still take the file, the same
+    folder = utf8_copy(example, tmp_path / "utf8")
+    path = folder / "adults.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"a", "\u00e9".encode(), 3))
+    monkeypatch.setattr(csvframe, "SCAN_CHUNK", chunk)
+    careful, default, fast = read_both(csvs(folder), monkeypatch)
+    assert "adults" in fast
+    assert default == careful
+
+
+@pytest.mark.parametrize("data, newlines, ends, nul, utf8", [
+    (b"", 0, True, False, True),
+    (b"a,b\n1,2", 1, False, False, True),
+    (b"a,b\n1,\xc3\xa9\n", 2, True, False, True),
+    (b"a,b\n1,\xc3", 1, False, False, False),  # a character cut off at the end
+    (b"a,b\n1,\xe9\n", 2, True, False, False),  # Windows-1252
+    (b"a,\x00b\n", 1, True, True, True),
+])
+def test_the_scan_counts_lines_and_checks_bytes_across_chunks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, newlines: int,
+        ends: bool, nul: bool, utf8: bool) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(data)
+    for chunk in (1, 2, 3, 1 << 22):
+        monkeypatch.setattr(csvframe, "SCAN_CHUNK", chunk)
+        scan = csvframe._scan(path)
+        assert (scan.head, scan.newlines, scan.ends_in_newline, scan.nul, scan.utf8) == (
+            data, newlines, ends, nul, utf8), chunk
+
+
 def csvfile_limit() -> int:
     from youthscheme_audit.csvfile import MAX_CELL
 
