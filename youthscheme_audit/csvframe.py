@@ -120,7 +120,7 @@ def _scan(path: Path) -> _Scan:
     there instead of in a copy of the whole file saves about 0.1 s and the file's size in
     memory on a 180 MB export (its pages are fresh memory to fault in)."""
     buffer = bytearray(SCAN_CHUNK)
-    head, newlines, last, nul, utf8, wide = b"", 0, b"\n", False, True, False
+    head, newlines, last, nul, utf8, wide = bytearray(), 0, b"\n", False, True, False
     decoder = codecs.getincrementaldecoder("utf-8")()
     with open_regular(path, RegisterError, "CSV file") as handle:
         while n := handle.readinto(buffer):
@@ -136,7 +136,7 @@ def _scan(path: Path) -> _Scan:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     utf8 = False
-            last = chunk[-1:]
+            last = bytes(chunk[-1:])
     if utf8 and wide:
         try:
             decoder.decode(b"", final=True)  # a character cut off at the end

@@ -28,13 +28,14 @@ from __future__ import annotations
 import contextlib
 import difflib
 import errno
+import io
 import os
 import re
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, TextIO
 
 import yaml
 
@@ -152,7 +153,7 @@ def regular_file(path: str | Path, error: type[AuditError] = YamlError,
 
 
 def open_regular(path: str | Path, error: type[AuditError] = YamlError,
-                 expected: str = "file") -> BinaryIO:
+                 expected: str = "file") -> io.BufferedReader:
     """Open an input for reading in binary, refusing anything but a regular file."""
     regular_file(path, error, expected)
     try:  # non-blocking: if the path became a FIFO since the stat, open must not hang
