@@ -208,6 +208,9 @@ class Lists(dict[str, Any]):
 # --- evaluating checks ------------------------------------------------------------------
 
 OUTCOME = pl.UInt8
+# combinations of values few enough to look codes up by position (a gather) rather than
+# by a join: a few MB at most
+DENSE_KEYS = 1 << 22
 
 
 def per_distinct(coded: Mapping[str, Coded], nrows: int, names: Sequence[str],
@@ -230,7 +233,8 @@ def per_distinct(coded: Mapping[str, Coded], nrows: int, names: Sequence[str],
         (name,), (column,) = present, columns
         each = [judge({**fixed, name: value}) for value in column.values]
         return pl.Series(each, dtype=dtype).gather(column.codes)
-    if math.prod(max(len(c.values), 1) for c in columns) >= 1 << 63:
+    keys = math.prod(max(len(c.values), 1) for c in columns)
+    if keys >= 1 << 63:
         return _per_distinct_rows(present, columns, fixed, judge, dtype)
     # one key per row from the codes of every column, then one judgement per distinct key
     key = pl.repeat(0, nrows, dtype=pl.UInt64, eager=True)
@@ -244,7 +248,11 @@ def per_distinct(coded: Mapping[str, Coded], nrows: int, names: Sequence[str],
             k, code = divmod(k, max(len(column.values), 1))
             values[name] = column.values[code]
         judged.append(judge(values))
-    lookup = pl.DataFrame({"key": distinct, "out": pl.Series(judged, dtype=dtype)})
+    out = pl.Series(judged, dtype=dtype)
+    if keys <= DENSE_KEYS:  # a table of every possible key: each row's code by position
+        dense = pl.repeat(0, keys, dtype=dtype, eager=True).scatter(distinct, out)
+        return dense.gather(key)
+    lookup = pl.DataFrame({"key": distinct, "out": out})
     return key.to_frame("key").join(lookup, on="key", how="left", maintain_order="left")["out"]
 
 
