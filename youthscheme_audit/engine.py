@@ -576,24 +576,23 @@ class RegisterEvaluator:
         turned into a finding once (findings without cited rows are shared objects); a
         control with one check takes its verdicts as they are.
         """
-        from youthscheme_audit.frames import CODE, per_distinct
+        from youthscheme_audit.frames import CODE, per_combination
 
         runs = self.runs[control.id]
         nschemes = len(self.schemes)
-        coded = {f"r{k}": run.judged(nschemes) for k, run in enumerate(runs)}
+        coded = [run.judged(nschemes) for run in runs]
         findings: list[Finding] = []
 
-        def judge(values: dict[str, Any]) -> int:
-            findings.append(self._shared_finding(control, *_combined(map(values.__getitem__,
-                                                                          coded))))
+        def judge(judgements: tuple[Judgement, ...]) -> int:
+            findings.append(self._shared_finding(control, *_combined(judgements)))
             return len(findings) - 1
 
         if len(runs) == 1:  # most controls: one check, whose verdicts are the findings
-            (only,) = coded.values()
+            (only,) = coded
             codes = only.codes
             findings += [self._shared_finding(control, *j) for j in only.values]
         else:
-            codes = per_distinct(coded, nschemes, list(coded), judge, dtype=CODE)
+            codes = per_combination(coded, nschemes, judge, dtype=CODE)
         self._judged[control.id] = (codes, findings)
         column = self._verdicts[control.id] = list(map(findings.__getitem__, codes.to_list()))
         return column

@@ -228,27 +228,34 @@ def per_distinct(coded: Mapping[str, Coded], nrows: int, names: Sequence[str],
     fixed = {n: MISSING for n in names if n not in coded}
     if not present:
         return pl.repeat(judge(fixed), nrows, dtype=dtype, eager=True)
-    columns = [coded[n] for n in present]
-    if len(columns) == 1:
-        (name,), (column,) = present, columns
+    if len(present) == 1:
+        (name,), column = present, coded[present[0]]
         each = [judge({**fixed, name: value}) for value in column.values]
         return pl.Series(each, dtype=dtype).gather(column.codes)
+    return per_combination(
+        [coded[n] for n in present], nrows,
+        lambda values: judge({**fixed, **dict(zip(present, values, strict=True))}), dtype)
+
+
+def per_combination(columns: Sequence[Coded], nrows: int,
+                    judge: Callable[[tuple[Any, ...]], int], dtype: Any = OUTCOME) -> pl.Series:
+    """``judge`` once per distinct combination of the columns' values (given as a tuple,
+    in the columns' order), one code per row; the codes are mapped back natively."""
     keys = math.prod(max(len(c.values), 1) for c in columns)
     if keys >= 1 << 63:
-        return _per_distinct_rows(present, columns, fixed, judge, dtype)
+        return _per_combination_rows(columns, judge, dtype)
     # one key per row from the codes of every column, then one judgement per distinct key
     key = pl.repeat(0, nrows, dtype=pl.UInt64, eager=True)
     for column in columns:
         key = key * max(len(column.values), 1) + column.codes.cast(pl.UInt64)
     distinct = key.unique()
-    judged = []
-    for k in distinct.to_list():
-        values = dict(fixed)
-        for name, column in zip(reversed(present), reversed(columns), strict=True):
-            k, code = divmod(k, max(len(column.values), 1))
-            values[name] = column.values[code]
-        judged.append(judge(values))
-    out = pl.Series(judged, dtype=dtype)
+    parts = []  # each distinct key's value in each column (the last varies fastest)
+    rest = distinct
+    for column in reversed(columns):
+        size = max(len(column.values), 1)
+        parts.append(map(column.values.__getitem__, (rest % size).to_list()))
+        rest = rest // size
+    out = pl.Series(list(map(judge, zip(*reversed(parts), strict=True))), dtype=dtype)
     if keys <= DENSE_KEYS:  # a table of every possible key: each row's code by position
         dense = pl.repeat(0, keys, dtype=dtype, eager=True).scatter(distinct, out)
         return dense.gather(key)
@@ -256,16 +263,16 @@ def per_distinct(coded: Mapping[str, Coded], nrows: int, names: Sequence[str],
     return key.to_frame("key").join(lookup, on="key", how="left", maintain_order="left")["out"]
 
 
-def _per_distinct_rows(present: list[str], columns: list[Coded], fixed: dict[str, Any],
-                       judge: Callable[[dict[str, Any]], int], dtype: Any) -> pl.Series:
-    """``per_distinct`` for columns too many to fold into one 64-bit key."""
-    codes = pl.DataFrame({n: c.codes for n, c in zip(present, columns, strict=True)})
+def _per_combination_rows(columns: Sequence[Coded], judge: Callable[[tuple[Any, ...]], int],
+                          dtype: Any) -> pl.Series:
+    """``per_combination`` for columns too many to fold into one 64-bit key."""
+    names = [f"c{k}" for k in range(len(columns))]
+    codes = pl.DataFrame({n: c.codes for n, c in zip(names, columns, strict=True)})
     distinct = codes.unique()
-    judged = [judge({**fixed, **{n: c.values[k] for n, c, k in zip(present, columns, row,
-                                                                    strict=True)}})
+    judged = [judge(tuple(c.values[k] for c, k in zip(columns, row, strict=True)))
               for row in distinct.iter_rows()]
     lookup = distinct.with_columns(pl.Series("out", judged, dtype=dtype))
-    return codes.join(lookup, on=present, how="left", maintain_order="left")["out"]
+    return codes.join(lookup, on=names, how="left", maintain_order="left")["out"]
 
 
 def combine(scope: pl.Series, verdict: pl.Series) -> pl.Series:
