@@ -503,8 +503,8 @@ class RegisterEvaluator:
         schemes = self.schemes if schemes is None else schemes
         whole = schemes is self.schemes  # every scheme: cite each check's rows in one pass
         groups: dict[int, tuple[Plan, list[int]]] = {}
-        for pos, scheme in enumerate(schemes):
-            plan = self._plan(scheme.profile)
+        plans = self._scheme_plans if whole else [self._plan(s.profile) for s in schemes]
+        for pos, plan in enumerate(plans):
             groups.setdefault(id(plan), (plan, []))[1].append(pos)
         out: list[list[Finding]] = [[] for _ in schemes]
         for (ready, to_judge), members in groups.values():
@@ -533,6 +533,11 @@ class RegisterEvaluator:
         for runs in self.runs.values():
             for run in runs:
                 run.forget()
+
+    @cached_property
+    def _scheme_plans(self) -> list[Plan]:
+        """Each scheme's plan, by position (worked out once for scores and findings)."""
+        return [self._plan(scheme.profile) for scheme in self.schemes]
 
     def _plan(self, profile: dict[str, Any]) -> Plan:
         """The findings a profile settles (placeholders elsewhere) and the controls to judge.
@@ -608,8 +613,7 @@ class RegisterEvaluator:
         plans: dict[int, int] = {}
         listed: list[Plan] = []
         of_scheme = []
-        for scheme in self.schemes:
-            plan = self._plan(scheme.profile)
+        for plan in self._scheme_plans:
             if id(plan) not in plans:
                 plans[id(plan)] = len(listed)
                 listed.append(plan)

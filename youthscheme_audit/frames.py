@@ -33,13 +33,22 @@ class Coded:
     built the first time it is asked for.
     """
 
-    __slots__ = ("_codes", "_values", "_list", "_raw", "_parse")
+    __slots__ = ("_codes", "_values", "_list", "_raw", "_parse", "_mapped")
 
     def __init__(self, codes: pl.Series | None = None, values: list[Any] | None = None, *,
                  cells: list[Any] | None = None, raw: pl.Series | None = None,
                  parse: Any = None) -> None:
         self._codes, self._values, self._list = codes, values, cells
         self._raw, self._parse = raw, parse
+        self._mapped: dict[Any, pl.Series] = {}
+
+    def mapped(self, of: Callable[[Any], Any], dtype: Any) -> pl.Series:
+        """``of`` of each distinct value, by code: worked out once per function, so the
+        checks that read a column share what they ask of it (a date's day number, ...)."""
+        done = self._mapped.get(of)
+        if done is None or done.dtype != dtype:
+            done = self._mapped[of] = pl.Series(list(map(of, self.values)), dtype=dtype)
+        return done
 
     @property
     def codes(self) -> pl.Series:
@@ -105,6 +114,7 @@ class Coded:
     def set_values(self, values: list[Any]) -> None:
         """Replace the value of every code (a rename that keeps the codes)."""
         self._values, self._list = values, None
+        self._mapped.clear()
 
     def rows_with(self, wanted: set[int]) -> list[int]:
         """The rows whose code is in ``wanted``, in order."""
@@ -299,4 +309,4 @@ def per_code(table: Table, name: str, of: Callable[[Any], Any], missing: Any,
     column = table.coded.get(name)
     if column is None:
         return pl.repeat(missing, table.nrows, dtype=dtype, eager=True)
-    return pl.Series([of(v) for v in column.values], dtype=dtype).gather(column.codes)
+    return column.mapped(of, dtype).gather(column.codes)

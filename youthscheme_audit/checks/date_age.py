@@ -91,10 +91,12 @@ class DateAge(Check):
         return self.names
 
     def native(self, table: Table, ctx: Context) -> pl.Series | None:
-        """Several columns: fold them natively into each row's newest date and whether
-        another could not be read (it might be newer), then judge each distinct pair once."""
+        """Each row's verdict natively. One column: ``judge`` as an expression over its
+        distinct values' day numbers (shared by the checks that read the column). Several:
+        fold them into each row's newest date and whether another could not be read (it
+        might be newer), then judge each distinct pair once."""
         if len(self.names) == 1:
-            return None  # one column: judged once per distinct value
+            return self._native_one(table, ctx)
         import polars as pl
 
         from youthscheme_audit.frames import OUTCOME, per_code
@@ -112,6 +114,31 @@ class DateAge(Check):
         lookup = distinct.with_columns(pl.Series("out", judged, dtype=OUTCOME))
         return folded.join(lookup, on=["day", "unread"], how="left", maintain_order="left",
                            nulls_equal=True)["out"]
+
+    def _native_one(self, table: Table, ctx: Context) -> pl.Series | None:
+        """``judge`` for a single column, by distinct value: no date is a gap (open when
+        the value could not be read); a date is judged against the cutoff as ``judge``
+        does (a date after the as-of date is open for the recency limits)."""
+        column = table.coded.get(self.names[0])
+        if column is None:
+            return None  # the column is missing: judged as MISSING, the usual way
+        import polars as pl
+
+        from youthscheme_audit.checks.base import FAIL, OPEN, PASS
+        from youthscheme_audit.frames import OUTCOME
+
+        day = pl.col("day")
+        cut = self.cutoff(ctx.as_of).toordinal()
+        passes = (day <= cut) if self.limit == "min_years" else (day >= cut)
+        code = {c: pl.lit(c, OUTCOME) for c in (PASS, FAIL, OPEN)}
+        rule: Any = pl.when(day.is_null()).then(
+            pl.when(pl.col("unread")).then(code[OPEN]).otherwise(code[FAIL]))
+        if self.limit not in ("min_years", "not_expired"):
+            rule = rule.when(day > ctx.as_of.toordinal()).then(code[OPEN])
+        rule = rule.when(passes).then(code[PASS]).otherwise(code[FAIL])
+        distinct = pl.DataFrame({"day": column.mapped(_ordinal, pl.Int32),
+                                 "unread": column.mapped(_cannot_read, pl.Boolean)})
+        return distinct.select(rule.alias("out"))["out"].gather(column.codes)
 
     def test(self, ctx: Context, *values: Any) -> bool | None:
         known = [d for d in values if isinstance(d, dt.date)]
@@ -178,6 +205,11 @@ class DateAge(Check):
 def _ordinal(value: Any) -> int | None:
     """A known date's ordinal (None for anything else)."""
     return value.toordinal() if value.__class__ is dt.date else None
+
+
+def _cannot_read(value: Any) -> bool:
+    """Whether a value could not be read (as ``test`` tells: an Unknown with a problem)."""
+    return isinstance(value, Unknown) and bool(value.problem)
 
 
 def _unread(value: Any) -> bool:
