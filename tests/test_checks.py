@@ -68,3 +68,24 @@ def test_every_kind_has_cases_and_documentation() -> None:
         module = __import__(kind.__module__, fromlist=["_"])
         doc = module.__doc__ or ""
         assert "Passing row" in doc and "Failing row" in doc, kind.NAME
+
+
+@pytest.mark.parametrize("limit", [{"max_years": 3}, {"max_months": 6}, {"max_days": 30},
+                                   {"min_years": 18}, {"not_expired": True}])
+def test_one_date_column_is_judged_natively_as_test_judges_each_value(
+        limit: dict[str, Any]) -> None:
+    # the native path judges distinct values with an expression: it must agree with
+    # ``test`` on every kind of value, at and around each boundary
+    from youthscheme_audit.checks.base import VERDICT
+
+    as_of = dt.date(2026, 11, 22)
+    days = [-40000, -6575, -6574, -1096, -1095, -183, -182, -31, -30, -1, 0, 1, 400]
+    cells = [(as_of + dt.timedelta(days=d)).isoformat() for d in days] + [
+        "", "TBC", "pending", "31/02/2025", "two", "22/11/2008", "45000"]
+    check = KINDS["date_age"]("adults", {"columns": ["dbs_issue_date"], **limit})
+    table = build_table("adults", [{"dbs_issue_date": c} for c in cells])
+    ctx = Context(as_of, {})
+    native = check.native(table, ctx)
+    assert native is not None
+    expected = [VERDICT[check.test(ctx, v)] for v in table.columns["dbs_issue_date"]]
+    assert native.to_list() == expected
