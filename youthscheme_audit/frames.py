@@ -305,7 +305,8 @@ def rows_where(codes: pl.Series, *wanted: int) -> list[int]:
 def per_code(table: Table, name: str, of: Callable[[Any], Any], missing: Any,
              dtype: Any) -> pl.Series:
     """``of(value)`` for every row of a column, worked out once per distinct value;
-    ``missing`` in every row when the table lacks the column."""
+    ``missing`` in every row when the table lacks the column. ``of`` depends on the value
+    alone: the column keeps its results (``Coded.mapped``) for the next check to ask."""
     column = table.coded.get(name)
     if column is None:
         return pl.repeat(missing, table.nrows, dtype=dtype, eager=True)
