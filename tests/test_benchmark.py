@@ -145,3 +145,24 @@ def test_one_schemes_citations_are_those_of_citing_the_whole_register(register: 
     for n in cited[:3] + cited[-3:]:
         alone = RegisterEvaluator(catalog, read, dt.date(2026, 11, 22))
         assert alone.findings(alone.schemes[n]) == whole[n]
+
+
+def test_cited_rows_explained_together_read_as_each_explained_alone(register: Path) -> None:
+    """A batch run explains a check's cited rows in one pass, rows with the same values
+    sharing one explanation: each must read as that row explained on its own."""
+    import datetime as dt
+
+    from youthscheme_audit.engine import RegisterEvaluator
+    from youthscheme_audit.registers import read_register
+
+    read = read_register(sorted(register.glob("*.csv")))
+    evaluator = RegisterEvaluator(require_catalog(), read, dt.date(2026, 11, 22))
+    compared = 0
+    for runs in evaluator.runs.values():
+        for run in runs:
+            if run.table is None or not run.citable:
+                continue
+            together = run.explain_all(run.table, run.citable, evaluator.ctx)
+            assert together == [run.explain(run.table, i, evaluator.ctx) for i in run.citable]
+            compared += len(together)
+    assert compared > 1000

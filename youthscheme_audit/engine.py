@@ -7,6 +7,7 @@ register's tables; applicability and waivers work the same way for both.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 
 KNOWN_IDS_SHOWN = 5  # in the error for a scheme id the register does not have
 EXPLAINED_KEPT = 4096  # explanations a check keeps for rows with the same values
+EXPLAINED_ONE_BY_ONE = 64  # cited rows up to this many (a spot audit) are explained singly
 MAX_CITATIONS = 50  # per check and scheme; the reason says how many more there were
 TYPE_WORDS = {  # (plural, singular with article)
     SchemeType.OFFICIAL: ("official VPC units", "an official VPC unit"),
@@ -305,15 +307,45 @@ class _CheckRun:
         key = (i in self.unsure, *(source.columns[c][i] for c in self._columns))
         done = self.explained.get(key)
         if done is None:
-            column, value, threshold, message = self.check.explain(source, i, ctx)
-            if key[0]:
-                message = (f"cannot tell whether the rule applies "
-                           f"({self.check.where.explain(source, i)}), and the row does not "
-                           f"pass it: {message}")
             if len(self.explained) >= EXPLAINED_KEPT:  # mostly distinct: bound the memory
                 self.explained.clear()
-            done = self.explained[key] = (column, value, threshold, message)
+            done = self.explained[key] = self._explain(source, i, ctx)
         return done
+
+    def _explain(self, source: Table, i: int, ctx: Context) -> tuple[str, str, str, str]:
+        """``check.explain`` for row ``i``, saying so when its scope could not be told."""
+        column, value, threshold, message = self.check.explain(source, i, ctx)
+        if i in self.unsure:
+            message = (f"cannot tell whether the rule applies "
+                       f"({self.check.where.explain(source, i)}), and the row does not "
+                       f"pass it: {message}")
+        return column, value, threshold, message
+
+    def explain_all(self, table: Table, rows: list[int], ctx: Context
+                    ) -> list[tuple[str, str, str, str]]:
+        """``explain`` for each of ``rows`` at once: rows with the same codes in the columns
+        the check reads (the same values: a code stands for one value) and the same scope
+        share one explanation, worked out for the first of them, on a view of the table
+        at those first rows alone. The rows' keys are folded and told apart natively."""
+        import polars as pl
+
+        from youthscheme_audit.frames import CODE
+
+        read = [table.coded[c] for c in sorted(self.check.columns()) if c in table.coded]
+        if not rows or math.prod(max(len(c.values), 1) for c in read) >= 1 << 62:
+            return [self.explain(table, i, ctx) for i in rows]
+        at = pl.Series(rows, dtype=CODE)
+        key = pl.Series([i in self.unsure for i in rows], dtype=pl.UInt64)
+        for coded in read:
+            key = key * max(len(coded.values), 1) + coded.codes.gather(at).cast(pl.UInt64)
+        first = key.arg_unique()
+        firsts = [rows[p] for p in first.to_list()]
+        view = table.only(firsts)
+        worded = [self._explain(view, i, ctx) for i in firsts]
+        lookup = pl.DataFrame({"k": key.gather(first),
+                               "j": pl.Series(range(len(firsts)), dtype=CODE)})
+        which = key.to_frame("k").join(lookup, on="k", how="left", maintain_order="left")
+        return [worded[j] for j in which["j"].to_list()]
 
     def __post_init__(self) -> None:
         # the reasons that do not depend on the scheme: built once
@@ -671,10 +703,10 @@ class RegisterEvaluator:
         records = self._records_for(run)
         key = TABLES[table.name].key
         noun = key.replace("_id", "") if key else ""
-        explain, ctx = run.explain, self.ctx
+        explained = (run.explain_all(table, rows, self.ctx) if len(rows) > EXPLAINED_ONE_BY_ONE
+                     else [run.explain(table, i, self.ctx) for i in rows])
         out = {}
-        for i in rows:
-            column, value, threshold, message = explain(table, i, ctx)
+        for i, (column, value, threshold, message) in zip(rows, explained, strict=True):
             record = records[i]
             who = f"{noun} {record}" if record and noun else table.name
             row = table.row_number(i)
