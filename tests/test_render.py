@@ -299,25 +299,6 @@ def test_csv_has_one_row_per_finding_and_no_data_quality(reports: dict[str, Any]
     assert unscored and all(r["score"] == "" for r in unscored)
 
 
-def test_csv_findings_are_written_as_their_rows_are_even_where_schemes_share_a_finding(
-        reports: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    # write() joins each scheme's cells and each finding's once, and reuses a finding's
-    # part for the schemes that share its dict: the bytes are finding_rows' as written
-    # by write_rows, also once the memo starts over and with hostile text in both parts
-    from youthscheme_audit.render import csv_out
-
-    report = hostile(copy.deepcopy(reports["batch"]))
-    shared = report["schemes"][0]["findings"][0]
-    for scheme in report["schemes"]:
-        scheme["findings"] = [shared, *scheme["findings"], shared]
-    report["schemes"][1]["scheme_name"] = '=cmd|"a,b"\n'
-    for memo in (2, csv_out.MEMO_TAILS):
-        monkeypatch.setattr(csv_out, "MEMO_TAILS", memo)
-        expected = io.StringIO()
-        write_rows(expected, COLUMNS, csv_out.finding_rows(report))
-        assert csv_out.render(report) == expected.getvalue()
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.one_of(st.none(), st.integers(), st.floats(allow_nan=False),
                                    st.text(alphabet=st.sampled_from('a,"\r\n \t=+-@\x1bü—'),

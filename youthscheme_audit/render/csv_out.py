@@ -88,49 +88,18 @@ def unlisted_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
             ]
 
 
-def scheme_cells(s: dict[str, Any]) -> list[Any]:
-    """A finding row's first cells: its scheme."""
-    return [s["scheme_id"], s["scheme_name"], s["rating"],
-            "" if s["score"] is None else f"{s['score']:.1f}"]
-
-
-def finding_cells(f: dict[str, Any]) -> list[Any]:
-    """A finding row's other cells: the finding."""
-    return [f["control_id"], f["title"], f["area"], f["severity"], f["status"],
-            "yes" if f["claimed"] else "", f["source"], f["reason"], " | ".join(f["evidence"]),
-            f["remediation"], " | ".join(f["sources"])]
-
-
 def finding_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
     """One row per finding, in report order (records of unlisted schemes first)."""
     yield from unlisted_rows(report)
     for s in report["schemes"]:
-        scheme = scheme_cells(s)
+        score = "" if s["score"] is None else f"{s['score']:.1f}"
         for f in s["findings"]:
-            yield scheme + finding_cells(f)
-
-
-class _Tails(dict[int, tuple[Any, str]]):
-    """A finding dict's part of its CSV line, made once: a register's schemes share the
-    dicts of findings that cite no rows (each ``id`` is checked to be the same dict, which
-    the memo keeps alive until it starts over past ``MEMO_VALUES``)."""
-
-    def __init__(self, cell: Callable[[Any], str]) -> None:
-        super().__init__()
-        self.cell = cell
-
-    def of(self, f: dict[str, Any]) -> str:
-        kept = self.get(id(f))
-        if kept is not None and kept[0] is f:
-            return kept[1]
-        if len(self) >= MEMO_TAILS:
-            self.clear()
-        made = ",".join(map(self.cell, finding_cells(f)))
-        self[id(f)] = (f, made)
-        return made
-
-
-MEMO_TAILS = 10_000
+            yield [
+                s["scheme_id"], s["scheme_name"], s["rating"], score, f["control_id"],
+                f["title"], f["area"], f["severity"], f["status"],
+                "yes" if f["claimed"] else "", f["source"], f["reason"],
+                " | ".join(f["evidence"]), f["remediation"], " | ".join(f["sources"]),
+            ]
 
 
 def action_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
@@ -143,18 +112,8 @@ def action_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
 
 
 def write(report: dict[str, Any], out: TextIO) -> None:
-    """Write the findings of every scheme as CSV; ``schemes`` may be a one-shot iterator.
-
-    The rows are ``finding_rows``, written as ``write_rows`` writes them, but a line is
-    its scheme's cells and its finding's, each joined once (``_Tails``): 20,000 schemes
-    share most of their findings' dicts.
-    """
-    write_rows(out, COLUMNS, unlisted_rows(report))
-    cell = _Cells().__getitem__
-    tails = _Tails(cell)
-    for s in report["schemes"]:
-        head = ",".join(map(cell, scheme_cells(s))) + ","
-        out.writelines(head + tails.of(f) + "\r\n" for f in s["findings"])
+    """Write the findings of every scheme as CSV; ``schemes`` may be a one-shot iterator."""
+    write_rows(out, COLUMNS, finding_rows(report))
 
 
 def write_actions(report: dict[str, Any], out: TextIO) -> None:
