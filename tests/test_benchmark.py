@@ -159,10 +159,11 @@ def test_cited_rows_explained_together_read_as_each_explained_alone(register: Pa
     evaluator = RegisterEvaluator(require_catalog(), read, dt.date(2026, 11, 22))
     compared = 0
     for runs in evaluator.runs.values():
-        for run in runs:
-            if run.table is None or not run.citable:
+        for checked in runs:
+            table, rows = checked.table, checked.citable
+            if table is None or not rows:
                 continue
-            together = run.explain_all(run.table, run.citable, evaluator.ctx)
-            assert together == [run.explain(run.table, i, evaluator.ctx) for i in run.citable]
+            together = checked.explain_all(table, rows, evaluator.ctx)
+            assert together == [checked.explain(table, i, evaluator.ctx) for i in rows]
             compared += len(together)
     assert compared > 1000
