@@ -72,7 +72,7 @@ def test_every_kind_has_cases_and_documentation() -> None:
 
 @pytest.mark.parametrize("limit", [{"max_years": 3}, {"max_months": 6}, {"max_days": 30},
                                    {"min_years": 18}, {"not_expired": True}])
-def test_one_date_column_is_judged_natively_as_test_judges_each_value(
+def test_date_columns_are_judged_natively_as_test_judges_each_value(
         limit: dict[str, Any]) -> None:
     # the native path judges distinct values with an expression: it must agree with
     # ``test`` on every kind of value, at and around each boundary
@@ -82,10 +82,21 @@ def test_one_date_column_is_judged_natively_as_test_judges_each_value(
     days = [-40000, -6575, -6574, -1096, -1095, -183, -182, -31, -30, -1, 0, 1, 400]
     cells = [(as_of + dt.timedelta(days=d)).isoformat() for d in days] + [
         "", "TBC", "pending", "31/02/2025", "two", "22/11/2008", "45000"]
+    ctx = Context(as_of, {})
     check = KINDS["date_age"]("adults", {"columns": ["dbs_issue_date"], **limit})
     table = build_table("adults", [{"dbs_issue_date": c} for c in cells])
-    ctx = Context(as_of, {})
     native = check.native(table, ctx)
     assert native is not None
     expected = [VERDICT[check.test(ctx, v)] for v in table.columns["dbs_issue_date"]]
+    assert native.to_list() == expected
+    # two columns, every pair of those values: the newest known date counts, and one that
+    # fails is open while the other could not be read
+    both = KINDS["date_age"]("adults", {
+        "columns": ["dbs_issue_date", "dbs_status_check_date"], **limit})
+    pairs = build_table("adults", [{"dbs_issue_date": a, "dbs_status_check_date": b}
+                                   for a in cells for b in cells])
+    native = both.native(pairs, ctx)
+    assert native is not None
+    expected = [VERDICT[both.test(ctx, a, b)] for a, b in zip(
+        pairs.columns["dbs_issue_date"], pairs.columns["dbs_status_check_date"], strict=True)]
     assert native.to_list() == expected

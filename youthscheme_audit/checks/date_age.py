@@ -25,7 +25,6 @@ from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from youthscheme_audit.checks.base import (
-    VERDICT,
     Check,
     Context,
     Param,
@@ -91,54 +90,48 @@ class DateAge(Check):
         return self.names
 
     def native(self, table: Table, ctx: Context) -> pl.Series | None:
-        """Each row's verdict natively. One column: ``judge`` as an expression over its
-        distinct values' day numbers (shared by the checks that read the column). Several:
-        fold them into each row's newest date and whether another could not be read (it
-        might be newer), then judge each distinct pair once."""
-        if len(self.names) == 1:
-            return self._native_one(table, ctx)
+        """Each row's verdict natively, ``judge`` as one expression (``_rule``). One column:
+        over its distinct values' day numbers (shared by the checks that read the column),
+        mapped back by code. Several: over each row's newest date and whether another could
+        not be read (it might be newer)."""
         import polars as pl
 
-        from youthscheme_audit.frames import OUTCOME, per_code
+        from youthscheme_audit.frames import per_code
 
+        if len(self.names) == 1:
+            column = table.coded.get(self.names[0])
+            if column is None:
+                return None  # the column is missing: judged as MISSING, the usual way
+            distinct = pl.DataFrame({"day": column.mapped(_ordinal, pl.Int32),
+                                     "unread": column.mapped(_cannot_read, pl.Boolean)})
+            return distinct.select(self._rule(ctx))["out"].gather(column.codes)
         days = [per_code(table, n, _ordinal, None, pl.Int32) for n in self.names]
         unread = [per_code(table, n, _unread, True, pl.Boolean) for n in self.names]
         frame = pl.DataFrame({**{f"d{k}": d for k, d in enumerate(days)},
                               **{f"u{k}": u for k, u in enumerate(unread)}})
         folded = frame.select(pl.max_horizontal(pl.col(r"^d\d+$")).alias("day"),
                               pl.any_horizontal(pl.col(r"^u\d+$")).alias("unread"))
-        distinct = folded.unique()
-        judged = [VERDICT[self.judge(ctx, None if day is None else dt.date.fromordinal(day),
-                                   bool(unread))]
-                  for day, unread in distinct.iter_rows()]
-        lookup = distinct.with_columns(pl.Series("out", judged, dtype=OUTCOME))
-        return folded.join(lookup, on=["day", "unread"], how="left", maintain_order="left",
-                           nulls_equal=True)["out"]
+        return folded.select(self._rule(ctx))["out"]
 
-    def _native_one(self, table: Table, ctx: Context) -> pl.Series | None:
-        """``judge`` for a single column, by distinct value: no date is a gap (open when
-        the value could not be read); a date is judged against the cutoff as ``judge``
-        does (a date after the as-of date is open for the recency limits)."""
-        column = table.coded.get(self.names[0])
-        if column is None:
-            return None  # the column is missing: judged as MISSING, the usual way
+    def _rule(self, ctx: Context) -> pl.Expr:
+        """``judge`` as a polars expression over ``day`` (a day number, null for no known
+        date) and ``unread`` (another value could not be read), giving ``out``."""
         import polars as pl
 
         from youthscheme_audit.checks.base import FAIL, OPEN, PASS
         from youthscheme_audit.frames import OUTCOME
 
-        day = pl.col("day")
+        day, unread = pl.col("day"), pl.col("unread")
+        code = {c: pl.lit(c, OUTCOME) for c in (PASS, FAIL, OPEN)}
         cut = self.cutoff(ctx.as_of).toordinal()
         passes = (day <= cut) if self.limit == "min_years" else (day >= cut)
-        code = {c: pl.lit(c, OUTCOME) for c in (PASS, FAIL, OPEN)}
         rule: Any = pl.when(day.is_null()).then(
-            pl.when(pl.col("unread")).then(code[OPEN]).otherwise(code[FAIL]))
+            pl.when(unread).then(code[OPEN]).otherwise(code[FAIL]))
         if self.limit not in ("min_years", "not_expired"):
             rule = rule.when(day > ctx.as_of.toordinal()).then(code[OPEN])
-        rule = rule.when(passes).then(code[PASS]).otherwise(code[FAIL])
-        distinct = pl.DataFrame({"day": column.mapped(_ordinal, pl.Int32),
-                                 "unread": column.mapped(_cannot_read, pl.Boolean)})
-        return distinct.select(rule.alias("out"))["out"].gather(column.codes)
+        # a failing date is open when another, unreadable, might be newer
+        return rule.when(passes).then(code[PASS]).when(unread).then(code[OPEN]).otherwise(
+            code[FAIL]).alias("out")
 
     def test(self, ctx: Context, *values: Any) -> bool | None:
         known = [d for d in values if isinstance(d, dt.date)]
