@@ -44,8 +44,7 @@ if TYPE_CHECKING:
     from youthscheme_audit.frames import Coded
 
 KNOWN_IDS_SHOWN = 5  # in the error for a scheme id the register does not have
-EXPLAINED_KEPT = 4096  # explanations a check keeps for rows with the same values
-EXPLAINED_ONE_BY_ONE = 64  # cited rows up to this many (a spot audit) are explained singly
+FOLDED_KEYS = 1 << 62  # explaining rows: combinations that fit one key (with the scope bit)
 MAX_CITATIONS = 50  # per check and scheme; the reason says how many more there were
 TYPE_WORDS = {  # (plural, singular with article)
     SchemeType.OFFICIAL: ("official VPC units", "an official VPC unit"),
@@ -276,17 +275,6 @@ class _CheckRun:
     citing: bool = False
     # per scheme of the schemes table with rows here: pos (its position), rows, n, f, u
     tallies: pl.DataFrame | None = None
-    # a cited row's explanation depends only on its values in the columns the check reads
-    # (and whether its scope was unsure): worked out once per distinct combination
-    explained: dict[tuple[Any, ...], tuple[str, str, str, str]] = field(default_factory=dict)
-    _view: Table | None = None  # the table read at the citable rows alone
-    _citable: set[int] = field(default_factory=set)
-    _columns: list[str] = field(default_factory=list)  # those the check reads, in order
-
-    def forget(self) -> None:
-        """Drop the memoised explanations (``explain`` works them out again if asked)."""
-        self.explained.clear()
-        self._view, self._citable = None, set()
 
     @cached_property
     def citable(self) -> list[int]:
@@ -295,49 +283,29 @@ class _CheckRun:
         schemes = self.fail_rows.keys() | self.unknown_rows.keys()
         return sorted(i for sid in schemes for i in self.cited_rows(sid)[:MAX_CITATIONS])
 
-    def explain(self, table: Table, i: int, ctx: Context) -> tuple[str, str, str, str]:
-        """``check.explain`` for row ``i``, with the unsure-scope wording, worked out once
-        per distinct set of the values it reads (a column holds one type, so equal values
-        are explained alike; an unreadable value is equal only to itself)."""
-        if self._view is None:
-            rows = self.citable
-            self._view, self._citable = table.only(rows), set(rows)
-            self._columns = [c for c in sorted(self.check.columns()) if c in table.columns]
-        source = self._view if i in self._citable else table  # another row: read whole
-        key = (i in self.unsure, *(source.columns[c][i] for c in self._columns))
-        done = self.explained.get(key)
-        if done is None:
-            if len(self.explained) >= EXPLAINED_KEPT:  # mostly distinct: bound the memory
-                self.explained.clear()
-            done = self.explained[key] = self._explain(source, i, ctx)
-        return done
-
-    def _explain(self, source: Table, i: int, ctx: Context) -> tuple[str, str, str, str]:
-        """``check.explain`` for row ``i``, saying so when its scope could not be told."""
-        column, value, threshold, message = self.check.explain(source, i, ctx)
-        if i in self.unsure:
-            message = (f"cannot tell whether the rule applies "
-                       f"({self.check.where.explain(source, i)}), and the row does not "
-                       f"pass it: {message}")
-        return column, value, threshold, message
-
-    def explain_all(self, table: Table, rows: list[int], ctx: Context
-                    ) -> list[tuple[str, str, str, str]]:
-        """``explain`` for each of ``rows`` at once: rows with the same codes in the columns
-        the check reads (the same values: a code stands for one value) and the same scope
-        share one explanation, worked out for the first of them, on a view of the table
-        at those first rows alone. The rows' keys are folded and told apart natively."""
+    def explain(self, table: Table, rows: list[int], ctx: Context
+                ) -> list[tuple[str, str, str, str]]:
+        """``check.explain`` for each of ``rows``, saying so where a row's scope could not be
+        told. A row's explanation depends only on its values in the columns the check reads
+        and on that scope, so rows alike in both (the same codes: a code stands for one
+        value) share one, worked out for the first of them on a view of the table at
+        those first rows alone. The rows are told apart natively by one folded key."""
         import polars as pl
 
         from youthscheme_audit.frames import CODE
 
         read = [table.coded[c] for c in sorted(self.check.columns()) if c in table.coded]
-        if not rows or math.prod(max(len(c.values), 1) for c in read) >= 1 << 62:
-            return [self.explain(table, i, ctx) for i in rows]
         at = pl.Series(rows, dtype=CODE)
-        key = pl.Series([i in self.unsure for i in rows], dtype=pl.UInt64)
-        for coded in read:
-            key = key * max(len(coded.values), 1) + coded.codes.gather(at).cast(pl.UInt64)
+        unsure = [i in self.unsure for i in rows]
+        if math.prod(max(len(c.values), 1) for c in read) < FOLDED_KEYS:
+            key = pl.Series(unsure, dtype=pl.UInt64)
+            for coded in read:
+                key = key * max(len(coded.values), 1) + coded.codes.gather(at).cast(pl.UInt64)
+        else:  # too many combinations for one 64-bit key: number the rows' code tuples
+            tuples = zip(unsure, *(c.codes.gather(at).to_list() for c in read), strict=True)
+            numbers: dict[tuple[Any, ...], int] = {}
+            key = pl.Series([numbers.setdefault(t, len(numbers)) for t in tuples],
+                            dtype=pl.UInt64)
         first = key.arg_unique()
         firsts = [rows[p] for p in first.to_list()]
         view = table.only(firsts)
@@ -346,6 +314,15 @@ class _CheckRun:
                                "j": pl.Series(range(len(firsts)), dtype=CODE)})
         which = key.to_frame("k").join(lookup, on="k", how="left", maintain_order="left")
         return [worded[j] for j in which["j"].to_list()]
+
+    def _explain(self, view: Table, i: int, ctx: Context) -> tuple[str, str, str, str]:
+        """``check.explain`` for row ``i``, saying so when its scope could not be told."""
+        column, value, threshold, message = self.check.explain(view, i, ctx)
+        if i in self.unsure:
+            message = (f"cannot tell whether the rule applies "
+                       f"({self.check.where.explain(view, i)}), and the row does not "
+                       f"pass it: {message}")
+        return column, value, threshold, message
 
     def __post_init__(self) -> None:
         # the reasons that do not depend on the scheme: built once
@@ -433,7 +410,6 @@ class RegisterEvaluator:
         self._judged: dict[str, tuple[Any, list[Finding]]] = {}
         self._position = {s.scheme_id: n for n, s in enumerate(self.schemes)}
         self._records: dict[str, dict[int, str]] = {}  # table -> cited rows' records
-        self._recorded: set[int] = set()  # the runs whose citable rows are in _records
         self._citations: dict[int, dict[int, Citation]] = {}  # run -> row -> its citation
         self._profile_fields = sorted({
             c.field for control in catalog.ordered() for c in control.when
@@ -557,14 +533,10 @@ class RegisterEvaluator:
         return out
 
     def _forget_citing(self) -> None:
-        """Drop what citing kept for speed (explanations, record ids): the findings hold
+        """Drop what citing kept for speed (citations, record ids): the findings hold
         what they cite, and the memory is wanted for writing the reports."""
         self._records.clear()
-        self._recorded.clear()
         self._citations.clear()
-        for runs in self.runs.values():
-            for run in runs:
-                run.forget()
 
     @cached_property
     def _scheme_plans(self) -> list[Plan]:
@@ -700,12 +672,11 @@ class RegisterEvaluator:
         """Row -> its Citation, for each of ``rows``, in their order."""
         assert run.table is not None
         table = run.table
-        records = self._records_for(run)
+        records = self._records_for(table, rows)
         key = TABLES[table.name].key
         noun = key.replace("_id", "") if key else ""
-        explained = (run.explain_all(table, rows, self.ctx) if len(rows) > EXPLAINED_ONE_BY_ONE
-                     else [run.explain(table, i, self.ctx) for i in rows])
         out = {}
+        explained = run.explain(table, rows, self.ctx)
         for i, (column, value, threshold, message) in zip(rows, explained, strict=True):
             record = records[i]
             who = f"{noun} {record}" if record and noun else table.name
@@ -715,18 +686,13 @@ class RegisterEvaluator:
                               message=f"{who} (row {row}): {message}")
         return out
 
-    def _records_for(self, run: _CheckRun) -> dict[int, str]:
-        """Row -> record for every row ``run`` can cite, e.g. "P-1 (Ann)": its table's id
-        and, with show_names, the name. Read for all of the check's citable rows at once
+    def _records_for(self, table: Table, rows: list[int]) -> dict[int, str]:
+        """Row -> record for ``rows`` (and any read before), e.g. "P-1 (Ann)": its table's
+        id and, with show_names, the name. Read in one batch for the rows not read yet
         (those columns are parsed per cell, never built whole)."""
-        assert run.table is not None
-        table = run.table
         known = self._records.setdefault(table.name, {})
-        if id(run) in self._recorded:
-            return known
-        self._recorded.add(id(run))
         spec = TABLES[table.name]
-        rows = [i for i in run.citable if i not in known]
+        rows = [i for i in rows if i not in known]
         keys = table.coded.get(spec.key) if spec.key else None
         names = table.coded.get("name") if self.show_names else None
         blank = [BLANK] * len(rows)
