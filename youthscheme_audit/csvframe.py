@@ -82,12 +82,9 @@ def read_fast(source: Source, spec: TableSpec, mapping: Mapping, known: set[str]
         return ""  # the careful reader says why
     reading = _start(spec, header, skip)
     lines_after = scan.newlines + (0 if scan.ends_in_newline else 1) - (header.index + 1)
-    # polars maps the file itself; a file with a byte-order mark is handed over without it
-    body: bytes | Path = (_read(source.path)[len(codecs.BOM_UTF8):] if bom
-                          else source.path)
-    frame = _split(body, lines_after, header.index + 1, shape.delimiter,
+    # polars maps the file itself (and drops a byte-order mark, as it skips the header)
+    frame = _split(source.path, lines_after, header.index + 1, shape.delimiter,
                    [j for j, _ in reading.keep])
-    del body
     if isinstance(frame, str):
         return why(frame)
     coded = _parse(frame, reading, spec)
@@ -145,12 +142,7 @@ def _scan(path: Path) -> _Scan:
     return _Scan(bytes(head), newlines, last == b"\n", nul, utf8)
 
 
-def _read(path: Path) -> bytes:
-    with open_regular(path, RegisterError, "CSV file") as handle:
-        return handle.read()
-
-
-def _split(body: bytes | Path, lines: int, skip: int, delimiter: str,
+def _split(body: Path, lines: int, skip: int, delimiter: str,
            keep: list[int]) -> pl.DataFrame | str:
     """The kept cells of the ``lines`` lines below the first ``skip`` as text, one row per
     line; or why not: polars and the lines disagree, polars refuses the file, a cell is

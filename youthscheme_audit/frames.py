@@ -303,11 +303,14 @@ def rows_where(codes: pl.Series, *wanted: int) -> list[int]:
 
 
 def per_code(table: Table, name: str, of: Callable[[Any], Any], missing: Any,
-             dtype: Any) -> pl.Series:
+             dtype: Any, shared: bool = False) -> pl.Series:
     """``of(value)`` for every row of a column, worked out once per distinct value;
-    ``missing`` in every row when the table lacks the column. ``of`` depends on the value
-    alone: the column keeps its results (``Coded.mapped``) for the next check to ask."""
+    ``missing`` in every row when the table lacks the column. ``shared``: ``of`` is a
+    function other checks ask of the column too (a date's day number), whose results the
+    column keeps (``Coded.mapped``); a check's own test is worked out afresh."""
     column = table.coded.get(name)
     if column is None:
         return pl.repeat(missing, table.nrows, dtype=dtype, eager=True)
-    return column.mapped(of, dtype).gather(column.codes)
+    each = (column.mapped(of, dtype) if shared
+            else pl.Series(list(map(of, column.values)), dtype=dtype))
+    return each.gather(column.codes)

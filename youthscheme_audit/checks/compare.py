@@ -153,8 +153,8 @@ class Compare(Check):
         from youthscheme_audit.frames import OUTCOME, per_code
 
         def side(name: str) -> tuple[pl.Series, pl.Series]:
-            key = per_code(table, name, _key, None, pl.Int64)
-            state = per_code(table, name, _state, OPEN, OUTCOME)
+            key = per_code(table, name, _key, None, pl.Int64, shared=True)
+            state = per_code(table, name, _state, OPEN, OUTCOME, shared=True)
             return key, state
 
         left, left_state = side(self.left)

@@ -103,10 +103,10 @@ class DateAge(Check):
             if column is None:
                 return None  # the column is missing: judged as MISSING, the usual way
             distinct = pl.DataFrame({"day": column.mapped(_ordinal, pl.Int32),
-                                     "unread": column.mapped(_cannot_read, pl.Boolean)})
+                                     "unread": column.mapped(_unread, pl.Boolean)})
             return distinct.select(self._rule(ctx))["out"].gather(column.codes)
-        days = [per_code(table, n, _ordinal, None, pl.Int32) for n in self.names]
-        unread = [per_code(table, n, _unread, True, pl.Boolean) for n in self.names]
+        days = [per_code(table, n, _ordinal, None, pl.Int32, shared=True) for n in self.names]
+        unread = [per_code(table, n, _unread, True, pl.Boolean, shared=True) for n in self.names]
         frame = pl.DataFrame({**{f"d{k}": d for k, d in enumerate(days)},
                               **{f"u{k}": u for k, u in enumerate(unread)}})
         folded = frame.select(pl.max_horizontal(pl.col(r"^d\d+$")).alias("day"),
@@ -198,11 +198,6 @@ class DateAge(Check):
 def _ordinal(value: Any) -> int | None:
     """A known date's ordinal (None for anything else)."""
     return value.toordinal() if value.__class__ is dt.date else None
-
-
-def _cannot_read(value: Any) -> bool:
-    """Whether a value could not be read (as ``test`` tells: an Unknown with a problem)."""
-    return isinstance(value, Unknown) and bool(value.problem)
 
 
 def _unread(value: Any) -> bool:
