@@ -465,15 +465,11 @@ def picture(report: Report, by_area: bool = True,
     areas: dict[str, dict[str, Any]] = {}
     claims = []
     for scheme in report.schemes:
-        # a scheme's score counts its gaps, and only a scheme with its own answers (and so
-        # a self score) has findings that say what it claimed: the others are not scanned
-        failed = ([f for f in scheme.findings if f.status is _GAP]
-                  if scheme.score.counts.get(_GAP.value) else [])
+        failed = [f for f in scheme.findings if f.status is _GAP]
         gaps.update(map(_CONTROL_ID, failed))
         titles.update((f.control_id, f) for f in failed if f.control_id not in titles)
         said = [f for f in scheme.findings if f.self_status is not None
-                and (f.self_status.value, f.status.value) in DIVERGENCE_RANK
-                ] if scheme.self_score is not None else []
+                and (f.self_status.value, f.status.value) in DIVERGENCE_RANK]
         over = [f.control_id for f in sorted(said, key=lambda f: f.severity.rank)]
         if over:
             claims.append({"scheme_id": scheme.scheme_id, "scheme_name": scheme.scheme_name,
