@@ -66,13 +66,21 @@ def write_rows(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]
     csv module's writer scans every character of every field in Python's C loop at
     about 45 MB/s, and was two thirds of writing a register's findings.
     """
-    out.write(BOM)
     cell = _Cells().__getitem__
-    # CRLF as RFC 4180 says; a field holding a lone CR is quoted. A row of one empty
-    # field is written '""', as the csv module does, so it is not read as no row at all.
-    out.write(",".join(map(cell, header)) + "\r\n")
-    out.writelines((",".join(map(cell, row)) or ('""' if len(row) == 1 else "")) + "\r\n"
-                   for row in rows)
+    _header(out, header, cell)
+    out.writelines(_line(cell, row) for row in rows)
+
+
+def _header(out: TextIO, header: Sequence[str], cell: Callable[[Any], str]) -> None:
+    out.write(BOM)
+    out.write(_line(cell, header))
+
+
+def _line(cell: Callable[[Any], str], row: Sequence[Any]) -> str:
+    """One row as a CSV line: CRLF as RFC 4180 says (a field holding a lone CR is
+    quoted), and a row of one empty field as '""', as the csv module writes it, so it
+    is not read as no row at all."""
+    return (",".join(map(cell, row)) or ('""' if len(row) == 1 else "")) + "\r\n"
 
 
 def unlisted_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
@@ -88,18 +96,17 @@ def unlisted_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
             ]
 
 
-def finding_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
-    """One row per finding, in report order (records of unlisted schemes first)."""
-    yield from unlisted_rows(report)
-    for s in report["schemes"]:
-        score = "" if s["score"] is None else f"{s['score']:.1f}"
-        for f in s["findings"]:
-            yield [
-                s["scheme_id"], s["scheme_name"], s["rating"], score, f["control_id"],
-                f["title"], f["area"], f["severity"], f["status"],
-                "yes" if f["claimed"] else "", f["source"], f["reason"],
-                " | ".join(f["evidence"]), f["remediation"], " | ".join(f["sources"]),
-            ]
+def _scheme_cells(s: dict[str, Any]) -> list[Any]:
+    """The cells of a finding's row that name its scheme."""
+    score = "" if s["score"] is None else f"{s['score']:.1f}"
+    return [s["scheme_id"], s["scheme_name"], s["rating"], score]
+
+
+def _finding_cells(f: dict[str, Any]) -> list[Any]:
+    """The cells of a finding's row after its scheme's."""
+    return [f["control_id"], f["title"], f["area"], f["severity"], f["status"],
+            "yes" if f["claimed"] else "", f["source"], f["reason"],
+            " | ".join(f["evidence"]), f["remediation"], " | ".join(f["sources"])]
 
 
 def action_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
@@ -112,8 +119,28 @@ def action_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
 
 
 def write(report: dict[str, Any], out: TextIO) -> None:
-    """Write the findings of every scheme as CSV; ``schemes`` may be a one-shot iterator."""
-    write_rows(out, COLUMNS, finding_rows(report))
+    """Write the findings of every scheme as CSV, one row each (records of unlisted schemes
+    first); ``schemes`` may be a one-shot iterator, and is written a scheme at a time.
+
+    A finding that cites no rows is one dict shared by every scheme with that verdict
+    (``report.scheme_dict``), so its fields after the scheme's are made into text once.
+    """
+    cell = _Cells().__getitem__
+    _header(out, COLUMNS, cell)
+    out.writelines(_line(cell, row) for row in unlisted_rows(report))
+    tails: dict[int, tuple[dict[str, Any], str]] = {}
+    for s in report["schemes"]:
+        head = ",".join(map(cell, _scheme_cells(s))) + ","
+        lines = []
+        for f in s["findings"]:
+            if f["citations"]:
+                lines.append(head + _line(cell, _finding_cells(f)))
+                continue
+            known = tails.get(id(f))
+            if known is None:  # the dict is kept, so its id is never another's
+                known = tails[id(f)] = (f, _line(cell, _finding_cells(f)))
+            lines.append(head + known[1])
+        out.write("".join(lines))
 
 
 def write_actions(report: dict[str, Any], out: TextIO) -> None:
