@@ -321,22 +321,23 @@ def action_text(f: Finding, kind: str) -> str:
 def action_plan(findings: Iterable[Finding], as_of: dt.date, days: dict[str, int],
                 audited_only: bool = False,
                 memo: dict[int, tuple[tuple[int, int], dict[str, Any]] | None] | None = None,
-                ) -> list[dict[str, Any]]:
+                text: bool = True) -> list[dict[str, Any]]:
     """Every finding that needs an action, worst first, with its owner and due date.
 
     ``audited_only`` (spot audits): a control the auditor has not reached yet is the
     auditor's next step, not the scheme's action; the report lists it as not yet audited.
     ``memo`` keeps the action of each finding that cites no rows (by ``id``: a register's
-    schemes share those Finding objects, and so their actions).
+    schemes share those Finding objects, and so their actions). ``text=False`` leaves
+    out each action's control text, as ``without_text``.
     """
     ranked = []
     for order, f in enumerate(findings):
         if memo is None or f.citations:
-            action = _action(f, as_of, days)
+            action = _action(f, as_of, days, text)
         elif id(f) in memo:
             action = memo[id(f)]
         else:
-            action = memo[id(f)] = _action(f, as_of, days)
+            action = memo[id(f)] = _action(f, as_of, days, text)
         if action is None or (audited_only and not_audited(f)):
             continue
         ranked.append((action[0], order, action[1]))
@@ -344,18 +345,19 @@ def action_plan(findings: Iterable[Finding], as_of: dt.date, days: dict[str, int
     return [item for *_, item in ranked]
 
 
-def _action(f: Finding, as_of: dt.date, days: dict[str, int]
+def _action(f: Finding, as_of: dt.date, days: dict[str, int], text: bool = True
             ) -> tuple[tuple[int, int], dict[str, Any]] | None:
     """The action ``f`` needs and where it ranks (severity, kind), or None for none."""
     kind = action_kind(f)
     if kind is None:
         return None
     due = as_of + dt.timedelta(days=days[f.severity.value])
-    return (f.severity.rank, ACTION_KINDS.index(kind)), {
+    action = {
         "control_id": f.control_id, "title": f.title, "severity": f.severity.value,
         "status": kind, "action": action_text(f, kind),
         "evidence_needed": f.evidence_needed, "owner": f.owner, "due": due.isoformat(),
     }
+    return (f.severity.rank, ACTION_KINDS.index(kind)), action if text else without_text(action)
 
 
 def asked(findings: Iterable[Finding]) -> list[Finding]:
@@ -426,7 +428,8 @@ def scheme_dict(
     out["in_scope"] = in_scope(r.findings)
     if as_of is not None and days:
         spot = r.self_score is not None and r.self_assessment is None
-        out["actions"] = action_plan(r.findings, as_of, days, audited_only=spot, memo=actions)
+        out["actions"] = action_plan(r.findings, as_of, days, audited_only=spot, memo=actions,
+                                     text=text)
     if shared is None:
         out["findings"] = [finding_dict(f, text) for f in r.findings]
     else:
@@ -441,10 +444,8 @@ def scheme_dict(
         if r.self_assessment is None:  # a spot audit: how far the auditor has got
             out["audit"] = audit_progress(r.findings)
         out["divergences"] = divergences(r.findings)
-    if not text:  # the findings were built without it
-        for key in ("actions", "divergences"):
-            if key in out:
-                out[key] = [without_text(item) for item in out[key]]
+    if not text and "divergences" in out:  # the findings and actions were built without it
+        out["divergences"] = [without_text(item) for item in out["divergences"]]
     return out
 
 
