@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from youthscheme_audit.answers import AnswerRecord
@@ -389,6 +390,9 @@ def _combined(judgements: Iterable[Judgement]) -> Judgement:
     return status, "; ".join(arising)
 
 
+_MESSAGE = attrgetter("message")
+
+
 class RegisterEvaluator:
     """Runs every register check once over the whole register, then answers per scheme."""
 
@@ -651,8 +655,7 @@ class RegisterEvaluator:
                  for c in self._cite(run, run.cited_rows(scheme_id), whole)]
         if not cited:
             return finding
-        return amended(finding, citations=tuple(cited),
-                       evidence=tuple(c.message for c in cited))
+        return amended(finding, citations=tuple(cited), evidence=tuple(map(_MESSAGE, cited)))
 
     def _cite(self, run: _CheckRun, rows: list[int], whole: bool) -> list[Citation]:
         """The citations of ``rows`` (as many as MAX_CITATIONS). Citing the ``whole``
@@ -666,7 +669,7 @@ class RegisterEvaluator:
         cited = self._citations.get(id(run))
         if cited is None:
             cited = self._citations[id(run)] = self._citations_of(run, run.citable)
-        return [cited[i] for i in rows]
+        return list(map(cited.__getitem__, rows))
 
     def _citations_of(self, run: _CheckRun, rows: list[int]) -> dict[int, Citation]:
         """Row -> its Citation, for each of ``rows``, in their order."""
