@@ -320,29 +320,36 @@ def action_text(f: Finding, kind: str) -> str:
 
 def action_plan(findings: Iterable[Finding], as_of: dt.date, days: dict[str, int],
                 audited_only: bool = False,
-                memo: dict[int, tuple[tuple[int, int], dict[str, Any]] | None] | None = None,
+                memo: dict[Any, tuple[tuple[int, int], dict[str, Any]] | None] | None = None,
                 text: bool = True) -> list[dict[str, Any]]:
     """Every finding that needs an action, worst first, with its owner and due date.
 
     ``audited_only`` (spot audits): a control the auditor has not reached yet is the
     auditor's next step, not the scheme's action; the report lists it as not yet audited.
     ``memo`` keeps the action of each finding that cites no rows (by ``id``: a register's
-    schemes share those Finding objects, and so their actions). ``text=False`` leaves
-    out each action's control text, as ``without_text``.
+    schemes share those Finding objects, and so their actions), and of each finding that
+    does by what the action reads of it (``_ACTS_ON``: not the rows it cites).
+    ``text=False`` leaves out each action's control text, as ``without_text``.
     """
     ranked = []
     for order, f in enumerate(findings):
-        if memo is None or f.citations:
+        key: Any = _ACTS_ON(f) if f.citations else id(f)
+        if memo is None:
             action = _action(f, as_of, days, text)
-        elif id(f) in memo:
-            action = memo[id(f)]
+        elif key in memo:
+            action = memo[key]
         else:
-            action = memo[id(f)] = _action(f, as_of, days, text)
+            action = memo[key] = _action(f, as_of, days, text)
         if action is None or (audited_only and not_audited(f)):
             continue
         ranked.append((action[0], order, action[1]))
     ranked.sort(key=lambda item: item[:2])
     return [item for *_, item in ranked]
+
+
+# what ``_action`` reads of a finding (its title, remediation and evidence needed are its
+# control's, named by its id)
+_ACTS_ON = attrgetter("control_id", "status", "severity", "claimed", "owner")
 
 
 def _action(f: Finding, as_of: dt.date, days: dict[str, int], text: bool = True
@@ -395,7 +402,7 @@ def scheme_dict(
     r: SchemeResult, detail: bool = True, shared: dict[int, dict[str, Any]] | None = None,
     as_of: dt.date | None = None, days: dict[str, int] | None = None, text: bool = True,
     areas: dict[int, list[dict[str, Any]]] | None = None,
-    actions: dict[int, Any] | None = None,
+    actions: dict[Any, Any] | None = None,
 ) -> dict[str, Any]:
     """One scheme's result as plain data; ``detail=False`` leaves out findings and areas.
 
@@ -519,7 +526,7 @@ def report_dict(report: Report, detail: bool = True, lazy: bool = False,
     shared: dict[int, dict[str, Any]] = {}
     areas: dict[int, list[dict[str, Any]]] = {}  # once for the picture and each scheme
     as_of = dt.date.fromisoformat(report.as_of)
-    actions: dict[int, Any] = {}
+    actions: dict[Any, Any] = {}
     schemes = (scheme_dict(s, detail, shared, as_of, report.due_days, not compact, areas,
                            actions) for s in report.schemes)
     ratings = {"red": 0, "amber": 0, "green": 0}
