@@ -653,3 +653,28 @@ def test_golden_league(reports: dict[str, Any], regen_golden: bool) -> None:
     buffer = io.StringIO()
     print_league(reports["batch"], Console(file=buffer, width=100))
     check_golden("batch-league.txt", buffer.getvalue(), regen_golden)
+
+
+def test_a_folder_of_html_reports_is_each_scheme_rendered_alone(tmp_path: Path) -> None:
+    # a register's schemes share finding dicts, and the folder makes each fragment they
+    # share once (templating.shared): every file must still be its scheme's report alone
+    from youthscheme_audit.pipeline import score_register
+    from youthscheme_audit.render.html import render
+    from youthscheme_audit.render.per_scheme import issues_by_scheme, single_report
+
+    root = Path(__file__).resolve().parent.parent
+    result = score_register(load_catalog()[0], [root / "examples" / "register.xlsx"],
+                            as_of=AS_OF)
+    data = report_dict(result)
+    seen: dict[int, int] = {}
+    for scheme in data["schemes"]:
+        for f in scheme["findings"]:
+            seen[id(f)] = seen.get(id(f), 0) + 1
+    assert max(seen.values()) > 1, "the schemes share findings, so fragments are shared"
+    assert any(f["citations"] for s in data["schemes"] for f in s["findings"])
+    write_per_scheme(data, tmp_path / "out", "html")
+    issues = issues_by_scheme(data)
+    for scheme in data["schemes"]:
+        alone = render(single_report(data, scheme, issues.get(scheme["scheme_id"], [])))
+        written = (tmp_path / "out" / f"{safe_name(scheme['scheme_id'], set())}.html")
+        assert written.read_text(encoding="utf-8") == alone, scheme["scheme_id"]

@@ -134,13 +134,22 @@ def owner_text(action: dict[str, Any]) -> str:
     return action["owner"] or "to be named"
 
 
+def _applicable(f: dict[str, Any]) -> bool:
+    return not (f["status"] == "not_applicable" and f["source"] == "profile")
+
+
+def applicable(scheme: dict[str, Any]) -> list[str]:
+    """The controls the scheme's profile makes applicable (the ones whose sources count)."""
+    return [f["control_id"] for f in scheme["findings"] if _applicable(f)]
+
+
 def sources_index(scheme: dict[str, Any]) -> list[tuple[str, list[str], str]]:
     """Every source the scheme's applicable controls cite, with the controls citing it and
     its public address ("" when it has none)."""
     cited: dict[str, list[str]] = {}
     urls: dict[str, str] = {}
     for f in scheme["findings"]:
-        if f["status"] == "not_applicable" and f["source"] == "profile":
+        if not _applicable(f):
             continue
         links = f.get("source_urls") or [""] * len(f["sources"])
         for src, url in zip(f["sources"], links, strict=True):

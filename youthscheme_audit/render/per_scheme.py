@@ -217,22 +217,25 @@ def swap_in(new: Path, target: Path, existed: bool) -> None:
 def _write_set(report: dict[str, Any], folder: Path, form: Format,
                progress: Progress | None = None) -> list[str]:
     """Every scheme's report and then the index into ``folder``; the names written."""
+    from youthscheme_audit.render.templating import shared_fragments
+
     render = renderer(form)
     issues = issues_by_scheme(report)
     taken: set[str] = set()
     files: dict[int, str] = {}
     total = report["summary"]["schemes"]
     kept = []  # what the index needs of each scheme (``schemes`` may be a one-shot iterator)
-    for n, scheme in enumerate(report["schemes"]):
-        if progress is not None:
-            progress("writing reports", n, total)
-        name = safe_name(scheme["scheme_id"], taken) + EXTENSIONS[form]
-        own = issues.get(scheme["scheme_id"], [])
-        (folder / name).write_text(render(single_report(report, scheme, own)),
-                                   encoding="utf-8", newline="")
-        summary = {k: v for k, v in scheme.items() if k not in PER_SCHEME_ONLY}
-        kept.append(summary)
-        files[id(summary)] = name
+    with shared_fragments():  # one run's reports: the fragments schemes share made once
+        for n, scheme in enumerate(report["schemes"]):
+            if progress is not None:
+                progress("writing reports", n, total)
+            name = safe_name(scheme["scheme_id"], taken) + EXTENSIONS[form]
+            own = issues.get(scheme["scheme_id"], [])
+            (folder / name).write_text(render(single_report(report, scheme, own)),
+                                       encoding="utf-8", newline="")
+            summary = {k: v for k, v in scheme.items() if k not in PER_SCHEME_ONLY}
+            kept.append(summary)
+            files[id(summary)] = name
     report = {**report, "schemes": kept}
     index = INDEX_NAMES.get(form, "index.md")
     (folder / index).write_text(render_index(form, report, index_rows(report, files),

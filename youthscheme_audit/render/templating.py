@@ -6,6 +6,9 @@ scoring.py or the view built here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -19,6 +22,7 @@ from youthscheme_audit.render.common import (
     ACTION_LABELS,
     SEVERITIES,
     anchors,
+    applicable,
     audit_line,
     coverage_numbers,
     divergence_line,
@@ -79,6 +83,52 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+# Fragments a set of reports shares (``shared_fragments``): key -> (item, markup). The
+# item is kept, so its id is never another's while its markup is known.
+_FRAGMENTS: ContextVar[dict[Any, tuple[Any, Any]] | None] = ContextVar("fragments",
+                                                                      default=None)
+FRAGMENTS_KEPT = 100_000  # the memo starts over past this many
+
+
+@contextmanager
+def shared_fragments() -> Iterator[None]:
+    """While writing a set of reports of one run (one catalog), ``shared`` makes each
+    fragment once: a register's schemes share most findings as the same dicts."""
+    token = _FRAGMENTS.set({})
+    try:
+        yield
+    finally:
+        _FRAGMENTS.reset(token)
+
+
+def shared(macro: Callable[..., Any], item: Any, *args: Any) -> Any:
+    """``macro(item, *args)``, made once per ``item`` (by identity) and ``args`` within
+    ``shared_fragments``. The macro must read nothing but its arguments and the
+    template's constants. A finding that cites rows is its scheme's own: made each time.
+    """
+    if item.__class__ is dict and item.get("citations"):
+        return macro(item, *args)
+    name = macro.name  # type: ignore[attr-defined]
+    return _once((name, id(item), args), item, lambda: macro(item, *args))
+
+
+def memo(key: Any, make: Callable[[], Any]) -> Any:
+    """``make()``, made once per ``key`` within ``shared_fragments``."""
+    return _once(key, key, make)
+
+
+def _once(key: Any, keep: Any, make: Callable[[], Any]) -> Any:
+    made = _FRAGMENTS.get()
+    if made is None:
+        return make()
+    known = made.get(key)
+    if known is None:
+        if len(made) >= FRAGMENTS_KEPT:
+            made.clear()
+        known = made[key] = (keep, make())
+    return known[1]
+
+
 @lru_cache(maxsize=2)
 def environment(autoescape: bool) -> jinja2.Environment:
     """A strict environment (undefined names fail loudly), compiled templates cached.
@@ -100,6 +150,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
         extra_evidence=extra_evidence, shown_by=shown_by, owner=owner_text,
         action_label=ACTION_LABELS.get, css_string=css_string,
     )
+    env.globals["shared"] = shared
     return env
 
 
@@ -124,7 +175,7 @@ def scheme_view(scheme: dict[str, Any], anchor: str) -> dict[str, Any]:
         "open_unverified": not_in_plan(groups["unverified"], scheme),
         "open_claimed": not_in_plan(groups["claimed"], scheme),
         "not_audited": not_audited(scheme),
-        "sources": sources_index(scheme),
+        "sources": memo(("sources", *applicable(scheme)), lambda: sources_index(scheme)),
         "checker": scheme.get("checked_by") or "audit",
         "audit_line": audit_line(scheme) if spot else "",
         "divergence_line": divergence_line(scheme),
@@ -150,8 +201,10 @@ def context(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_template(name: str, report: dict[str, Any], autoescape: bool) -> str:
-    """Render report template ``name`` with the report's context."""
-    return environment(autoescape).get_template(name).render(context(report))
+    """Render report template ``name`` with the report's context (its fragments shared
+    within it, or across the set of reports being written)."""
+    with nullcontext() if _FRAGMENTS.get() is not None else shared_fragments():
+        return environment(autoescape).get_template(name).render(context(report))
 
 
 def render_index(name: str, rows: list[dict[str, Any]], report: dict[str, Any],
