@@ -581,13 +581,13 @@ def json_result(data: dict[str, Any]) -> dict[str, Any]:
 def sections(scheme: dict[str, Any]) -> list[dict[str, Any]]:
     """A scheme's findings grouped for reading: gaps first, each group worst first."""
     rank = {s.value: Severity(s).rank for s in Severity}
+    grouped: dict[str, list[dict[str, Any]]] = {key: [] for key, _ in SECTION_ORDER}
+    for f in scheme["findings"]:  # met on a bare yes is claimed, not met
+        status = f["status"]
+        grouped[CLAIMED if status == "met" and f["claimed"] else status].append(f)
     out = []
     for key, title in SECTION_ORDER:
-        if key == CLAIMED:
-            items = [f for f in scheme["findings"] if f["status"] == "met" and f["claimed"]]
-        else:
-            items = [f for f in scheme["findings"]
-                     if f["status"] == key and not (key == "met" and f["claimed"])]
+        items = grouped[key]
         if key not in ("met", "not_applicable"):
             items.sort(key=lambda f: (rank[f["severity"]], f["control_id"]))
         out.append({"status": key, "title": title, "findings": items})

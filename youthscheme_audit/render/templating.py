@@ -11,6 +11,7 @@ from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +145,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a run never edits its templates: no mtime check per report
     )
     env.filters.update(
         score=fmt_score, pct=fmt_pct, status=status_label, md=md_escape,
@@ -154,9 +156,13 @@ def environment(autoescape: bool) -> jinja2.Environment:
     return env
 
 
+_BAR = itemgetter("title", "score", "rating")  # what the area chart draws of an area
+
+
 def scheme_view(scheme: dict[str, Any], anchor: str) -> dict[str, Any]:
     """One scheme with the groupings a template lays out."""
     grouped = sections(scheme)
+    areas = scheme.get("areas") or []
     groups = {g["status"]: g["findings"] for g in grouped}
     spot = scheme.get("audit") is not None
     return {
@@ -179,7 +185,7 @@ def scheme_view(scheme: dict[str, Any], anchor: str) -> dict[str, Any]:
         "checker": scheme.get("checked_by") or "audit",
         "audit_line": audit_line(scheme) if spot else "",
         "divergence_line": divergence_line(scheme),
-        "chart": area_chart(scheme.get("areas") or []),
+        "chart": memo(("chart", *map(_BAR, areas)), lambda: area_chart(areas)),
     }
 
 
