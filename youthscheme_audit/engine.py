@@ -391,6 +391,8 @@ def _combined(judgements: Iterable[Judgement]) -> Judgement:
 
 
 _MESSAGE = attrgetter("message")
+_MET = Status.MET
+_NONE: tuple[tuple[Citation, ...], tuple[str, ...]] = ((), ())
 
 
 class RegisterEvaluator:
@@ -414,7 +416,8 @@ class RegisterEvaluator:
         self._judged: dict[str, tuple[Any, list[Finding]]] = {}
         self._position = {s.scheme_id: n for n, s in enumerate(self.schemes)}
         self._records: dict[str, dict[int, str]] = {}  # table -> cited rows' records
-        self._citations: dict[int, dict[int, Citation]] = {}  # run -> row -> its citation
+        # run -> scheme id -> its citations (and their messages)
+        self._citations: dict[int, dict[Any, tuple[tuple[Citation, ...], tuple[str, ...]]]] = {}
         self._profile_fields = sorted({
             c.field for control in catalog.ordered() for c in control.when
         } | {"scheme_type"})  # the profile fields applicability depends on
@@ -526,13 +529,12 @@ class RegisterEvaluator:
             for index, control in to_judge:
                 judged = self._verdicts.get(control.id) or self._judge_all(control)
                 columns[index] = list(map(judged.__getitem__, where))
-            for pos, sid, row in zip(members, ids, zip(*columns, strict=True), strict=True):
-                out[pos] = list(row)
-                if self.cite:
-                    for index, control in to_judge:
-                        if row[index].status is not Status.MET:
-                            out[pos][index] = self._with_citations(control, sid, row[index],
-                                                                   whole)
+            rows = [list(row) for row in zip(*columns, strict=True)]
+            for pos, row in zip(members, rows, strict=True):
+                out[pos] = row
+            if self.cite:  # a finding that is not met cites the rows behind it
+                for index, control in to_judge:
+                    self._with_citations(control, index, rows, ids, whole)
         self._forget_citing()
         return out
 
@@ -648,28 +650,45 @@ class RegisterEvaluator:
         wide = pl.DataFrame(inputs).select(columns)
         return scores(wide, self.catalog.ordered(), len(self.schemes))
 
-    def _with_citations(self, control: Control, scheme_id: Any, finding: Finding,
-                        whole: bool) -> Finding:
-        """``finding`` with the rows behind it cited (as many as MAX_CITATIONS per check)."""
-        cited = [c for run in self.runs[control.id] if run.table is not None
-                 for c in self._cite(run, run.cited_rows(scheme_id), whole)]
-        if not cited:
-            return finding
-        return amended(finding, citations=tuple(cited), evidence=tuple(map(_MESSAGE, cited)))
+    def _with_citations(self, control: Control, index: int, rows: list[list[Finding]],
+                        ids: list[Any], whole: bool) -> None:
+        """Give each finding of ``control`` (at ``index`` of each scheme's row) that is not
+        met the rows behind it, as many as MAX_CITATIONS per check."""
+        cited = [self._cited(run, None if whole else ids) for run in self.runs[control.id]
+                 if run.table is not None]
+        for row, sid in zip(rows, ids, strict=True):
+            finding = row[index]
+            if finding.status is _MET:
+                continue
+            if len(cited) == 1:  # most controls: one check
+                citations, evidence = cited[0].get(sid, _NONE)
+            else:
+                parts = [by_scheme.get(sid, _NONE) for by_scheme in cited]
+                citations = tuple(c for part, _ in parts for c in part)
+                evidence = tuple(e for _, part in parts for e in part)
+            if citations:
+                row[index] = amended(finding, citations=citations, evidence=evidence)
 
-    def _cite(self, run: _CheckRun, rows: list[int], whole: bool) -> list[Citation]:
-        """The citations of ``rows`` (as many as MAX_CITATIONS). Citing the ``whole``
-        register, each check's citations are made in one pass over all the rows its
-        findings cite; for a scheme or two (a spot audit), only theirs."""
-        if not self.cite:
-            return []
-        rows = rows[:MAX_CITATIONS]
-        if not whole:
-            return list(self._citations_of(run, rows).values())
-        cited = self._citations.get(id(run))
-        if cited is None:
-            cited = self._citations[id(run)] = self._citations_of(run, run.citable)
-        return list(map(cited.__getitem__, rows))
+    def _cited(self, run: _CheckRun, ids: list[Any] | None
+               ) -> dict[Any, tuple[tuple[Citation, ...], tuple[str, ...]]]:
+        """Scheme id -> the citations of its rows the check cites (``cited_rows``, as many
+        as MAX_CITATIONS) and their messages, for the schemes ``ids``. For every scheme
+        (``None``), the citations of all the rows the check cites (``citable``) are made
+        in one pass, once; for a scheme or two (a spot audit), only theirs."""
+        whole = ids is None
+        if whole and id(run) in self._citations:
+            return self._citations[id(run)]
+        schemes = run.fail_rows.keys() | run.unknown_rows.keys() if ids is None else ids
+        firsts = {sid: rows[:MAX_CITATIONS] for sid in schemes if (rows := run.cited_rows(sid))}
+        made = self._citations_of(run, run.citable if whole else
+                                  sorted(i for rows in firsts.values() for i in rows))
+        out = {}
+        for sid, rows in firsts.items():
+            citations = tuple(map(made.__getitem__, rows))
+            out[sid] = (citations, tuple(map(_MESSAGE, citations)))
+        if whole:
+            self._citations[id(run)] = out
+        return out
 
     def _citations_of(self, run: _CheckRun, rows: list[int]) -> dict[int, Citation]:
         """Row -> its Citation, for each of ``rows``, in their order."""
