@@ -109,13 +109,15 @@ def test_run_py_measures_and_cleans_up_at_a_tiny_size(tmp_path: Path) -> None:
 
 def test_scores_worked_out_for_the_whole_register_equal_each_schemes_own(
         register: Path, example_csv: Path) -> None:
-    """The league table's scores come from a scheme x control frame; every number and
-    reason must be what scoring one scheme's findings gives, on the generated register
-    (bad values for every check) and on the example."""
+    """The league table's scores, and each area's, come from a scheme x control frame;
+    every number and reason must be what scoring one scheme's findings gives, on the
+    generated register (bad values for every check) and on the example."""
     import datetime as dt
 
     from youthscheme_audit.engine import RegisterEvaluator
+    from youthscheme_audit.models import SchemeResult
     from youthscheme_audit.registers import read_register
+    from youthscheme_audit.report import area_rows, scheme_areas
     from youthscheme_audit.scoring import score_findings
 
     catalog = require_catalog()
@@ -127,6 +129,12 @@ def test_scores_worked_out_for_the_whole_register_equal_each_schemes_own(
         assert len(native) == len(every) > 0
         assert native == [score_findings(found) for found in every]
         assert {s.rating for s in native} >= {"red", "amber"}
+        # and each area's row, as the report would score it from the findings
+        areas = [area_rows(found) for found in every]
+        assert [scheme_areas(r, {}) for r in (SchemeResult(
+            "", "", "", {}, (), native[n], areas=a) for n, a in
+            enumerate(evaluator.area_scores()))] == areas
+        assert {row["rating"] for rows in areas for row in rows} >= {"red", "amber"}
 
 
 def test_one_schemes_citations_are_those_of_citing_the_whole_register(register: Path) -> None:
@@ -178,3 +186,28 @@ def test_cited_rows_explained_together_read_as_each_explained_alone(
     monkeypatch.setattr(engine, "FOLDED_KEYS", 0)
     assert folded == {id(c): c.explain(c.table, c.citable, evaluator.ctx) for runs in
                       evaluator.runs.values() for c in runs if c.table is not None and c.citable}
+
+
+def test_area_scores_of_every_code_are_the_areas_of_those_findings() -> None:
+    """Each status, claimed or not, in every control: the areas scored from the frame of
+    codes are those the report scores from the findings the codes stand for."""
+    import random
+    from dataclasses import replace
+
+    import polars as pl
+
+    from youthscheme_audit.engine import base_finding
+    from youthscheme_audit.models import SchemeResult, Status
+    from youthscheme_audit.report import area_rows, scheme_areas
+    from youthscheme_audit.scoreframe import area_scores, code_of, scores
+
+    controls = require_catalog().ordered()
+    pick = random.Random(16)
+    every = [[replace(base_finding(c, pick.choice(list(Status)), "why", source="register"),
+                      claimed=pick.random() < 0.3) for c in controls] for _ in range(300)]
+    wide = pl.DataFrame({f"k{k}": pl.Series([code_of(found[k]) for found in every],
+                                            dtype=pl.UInt8) for k in range(len(controls))})
+    native = area_scores(wide, controls, len(every))
+    total = scores(wide, controls, len(every))
+    assert [scheme_areas(SchemeResult("", "", "", {}, (), total[n], areas=a), {})
+            for n, a in enumerate(native)] == [area_rows(found) for found in every]

@@ -616,9 +616,24 @@ class RegisterEvaluator:
         """Every scheme's Score (by position) from its findings without cited rows, worked
         out for all schemes at once (``scoreframe``): what ``score_findings`` gives for
         each scheme's ``every_finding``."""
+        from youthscheme_audit.scoreframe import scores
+
+        return scores(self._codes, self.catalog.ordered(), len(self.schemes))
+
+    def area_scores(self) -> list[tuple[tuple[str, str, Score], ...]]:
+        """Every scheme's areas with their scores (by position), worked out for all
+        schemes at once: what ``report.area_rows`` scores of each scheme's findings."""
+        from youthscheme_audit.scoreframe import area_scores
+
+        return area_scores(self._codes, self.catalog.ordered(), len(self.schemes))
+
+    @cached_property
+    def _codes(self) -> pl.DataFrame:
+        """The scheme x control frame of codes (``scoreframe.code_of`` each finding,
+        without cited rows): column ``k{k}`` for the k-th control in checklist order."""
         import polars as pl
 
-        from youthscheme_audit.scoreframe import code_of, scores
+        from youthscheme_audit.scoreframe import code_of
 
         plans: dict[int, int] = {}
         listed: list[Plan] = []
@@ -647,8 +662,7 @@ class RegisterEvaluator:
                 column = pl.when(pl.lit(pl.Series(judging)).gather(by_plan)).then(
                     verdict.gather(pl.col(f"j{k}"))).otherwise(column)
             columns.append(column.alias(f"k{k}"))
-        wide = pl.DataFrame(inputs).select(columns)
-        return scores(wide, self.catalog.ordered(), len(self.schemes))
+        return pl.DataFrame(inputs).select(columns)
 
     def _with_citations(self, control: Control, index: int, rows: list[list[Finding]],
                         ids: list[Any], whole: bool) -> None:

@@ -304,6 +304,9 @@ class SchemeResult:
     self_score: Score | None = None  # spot audits, batch with answers: the scheme's own score
     expired_waivers: tuple[Waiver, ...] = ()
     self_assessment: SelfAssessment | None = None  # batch runs with --answers
+    # each area's id, title and score where they were worked out for a whole register at
+    # once (None: the report scores the areas of ``findings``)
+    areas: tuple[tuple[str, str, Score], ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -190,8 +190,9 @@ def register_report(
     """Score every scheme of a register that has been read, with each scheme's own
     self-assessment where ``answers`` gives one (see ``engine.with_answers``).
 
-    With ``cite=False`` findings carry counts but not the rows behind them: enough for
-    a league table, and much faster on a million-row register.
+    With ``cite=False`` findings carry counts but not the rows behind them, and the
+    report scores each area itself if it shows them: enough for a league table, and much
+    faster on a million-row register.
     """
     evaluator = RegisterEvaluator(catalog, register, as_of, show_names, cite, progress)
     waiver_list = list(waivers)
@@ -199,7 +200,9 @@ def register_report(
         evaluator.schemes, answers, as_of, int(catalog.parameters["answers_max_age_days"].value))
     results = []
     total = len(evaluator.schemes)
-    scores = evaluator.scores()  # the findings' scores, all at once (before any is cited)
+    # the findings' scores and their areas', all at once (before any is cited)
+    scores = evaluator.scores()
+    areas = evaluator.area_scores() if cite else [None] * len(scores)
     every = evaluator.every_finding()
     for n, (scheme, found) in enumerate(zip(evaluator.schemes, every, strict=True), 1):
         own, info = None, None
@@ -214,7 +217,8 @@ def register_report(
             found = with_answers(found, own)
         findings, expired = apply_waivers(found, waiver_list, scheme.scheme_id, as_of)
         results.append(scheme_result(scheme.scheme_id, scheme.scheme_name, scheme.profile,
-                                     findings, expired, own, info, score))
+                                     findings, expired, own, info, score,
+                                     areas[n - 1] if score is not None else None))
         if progress is not None:
             progress("scoring schemes", n, total)
     return build_report("batch", catalog, results, as_of, register.sources,

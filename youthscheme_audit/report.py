@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from youthscheme_audit import __version__
 from youthscheme_audit.catalog import Catalog
@@ -39,6 +39,7 @@ from youthscheme_audit.scoring import (  # enum members looked up once (see scor
     _PARTIAL,
     _UNVERIFIED,
     FORMULA,
+    Mark,
     score_findings,
 )
 
@@ -90,9 +91,11 @@ def scheme_result(
     self_findings: Iterable[Finding] | None = None,
     self_assessment: SelfAssessment | None = None,
     score: Score | None = None,
+    areas: tuple[tuple[str, str, Score], ...] | None = None,
 ) -> SchemeResult:
     """Score a scheme's findings (unless ``score`` is theirs already, worked out for a
-    whole register at once) and wrap them as a SchemeResult."""
+    whole register at once, and ``areas`` their areas' scores) and wrap them as a
+    SchemeResult."""
     items = tuple(findings)
     return SchemeResult(
         scheme_id=scheme_id,
@@ -104,6 +107,7 @@ def scheme_result(
         self_score=score_findings(self_findings) if self_findings is not None else None,
         expired_waivers=tuple(expired),
         self_assessment=self_assessment,
+        areas=areas,
     )
 
 
@@ -226,11 +230,30 @@ def area_rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     for f in findings:
         by_area.setdefault(f.area, []).append(f)
         titles[f.area] = f.area_title
+    return [area_row(area, titles[area], _area_score(tuple(map(_MARKS, items))))
+            for area, items in by_area.items()]
+
+
+def area_row(area: str, title: str, s: Score) -> dict[str, Any]:
+    """One area's row: its score, coverage, rating and counts."""
+    return {"area": area, "title": title, "score": s.score, "coverage": s.coverage,
+            "rating": s.rating.value, **s.counts}
+
+
+def scheme_areas(r: SchemeResult, memo: dict[int, tuple[Score, dict[str, Any]]]
+                 ) -> list[dict[str, Any]]:
+    """``area_rows`` of a scheme's findings, or of its area scores where those were
+    worked out for the whole register (``SchemeResult.areas``). Those Score objects are
+    shared by the schemes alike in an area, so ``memo`` makes each row once (by ``id``,
+    the score kept)."""
+    if r.areas is None:
+        return area_rows(r.findings)
     rows = []
-    for area, items in by_area.items():
-        s = _area_score(tuple(map(_MARKS, items)))
-        rows.append({"area": area, "title": titles[area], "score": s.score,
-                     "coverage": s.coverage, "rating": s.rating.value, **s.counts})
+    for area, title, score in r.areas:
+        known = memo.get(id(score))
+        if known is None:
+            known = memo[id(score)] = (score, area_row(area, title, score))
+        rows.append(known[1])
     return rows
 
 
@@ -240,16 +263,9 @@ _MARKS = attrgetter("control_id", "status", "severity", "claimed")
 _CONTROL_ID = attrgetter("control_id")
 
 
-class _Mark(NamedTuple):
-    control_id: str
-    status: Status
-    severity: Severity
-    claimed: bool
-
-
 @lru_cache(maxsize=1 << 14)
 def _area_score(marks: tuple[tuple[str, Status, Severity, bool], ...]) -> Score:
-    return score_findings(_Mark(*m) for m in marks)
+    return score_findings(Mark(*m) for m in marks)
 
 
 def overclaims(findings: Iterable[Finding]) -> int:
@@ -431,7 +447,7 @@ def scheme_dict(
     if not detail:
         return out
     known = areas.pop(id(r), None) if areas is not None else None
-    out["areas"] = known if known is not None else area_rows(r.findings)
+    out["areas"] = known if known is not None else scheme_areas(r, {})
     out["in_scope"] = in_scope(r.findings)
     if as_of is not None and days:
         spot = r.self_score is not None and r.self_assessment is None
@@ -471,6 +487,7 @@ def picture(report: Report, by_area: bool = True,
     gaps: Counter[str] = Counter()
     titles: dict[str, Finding] = {}
     areas: dict[str, dict[str, Any]] = {}
+    made: dict[int, tuple[Score, dict[str, Any]]] = {}  # see scheme_areas
     claims = []
     for scheme in report.schemes:
         failed = [f for f in scheme.findings if f.status is _GAP]
@@ -482,7 +499,7 @@ def picture(report: Report, by_area: bool = True,
         if over:
             claims.append({"scheme_id": scheme.scheme_id, "scheme_name": scheme.scheme_name,
                            "count": len(over), "controls": over})
-        rows = area_rows(scheme.findings) if by_area else []
+        rows = scheme_areas(scheme, made) if by_area else []
         if memo is not None and by_area:
             memo[id(scheme)] = rows  # each scheme's report shows the same rows
         for row in rows:

@@ -19,7 +19,15 @@ from typing import Any
 import polars as pl
 
 from youthscheme_audit.models import Finding, Score, Severity, Status
-from youthscheme_audit.scoring import SEVERITIES, STATUSES, WEIGHTS, Named, scored
+from youthscheme_audit.scoring import (
+    SEVERITIES,
+    STATUSES,
+    WEIGHTS,
+    Mark,
+    Named,
+    score_findings,
+    scored,
+)
 
 STATUS_CODE = {status: n for n, status in enumerate(Status)}
 CLAIMED = 8  # added to a status code: met on a bare yes
@@ -73,3 +81,37 @@ def scores(wide: pl.DataFrame, controls: Sequence[Any], nschemes: int) -> list[S
                    dict(zip(STATUSES, row[split:2 * split], strict=True)),
                    dict(zip(SEVERITIES, row[2 * split:], strict=True)), Named(*names[pos]))
             for pos, row in enumerate(sums.iter_rows())]
+
+
+_STATUS_OF = {code: status for status, code in STATUS_CODE.items()}
+
+
+def area_scores(wide: pl.DataFrame, controls: Sequence[Any], nschemes: int
+                ) -> list[tuple[tuple[str, str, Score], ...]]:
+    """Each scheme's areas (id, title, Score), by position, in checklist order, from the
+    same frame as ``scores`` (controls with ``id``, ``severity``, ``area`` and
+    ``area_title``). Each distinct combination of an area's codes is scored once, by
+    ``scoring.score_findings`` as the area's findings would be, and the schemes alike
+    in it share that one tuple."""
+    from youthscheme_audit.frames import Coded, per_combination
+
+    by_area: dict[str, list[int]] = {}
+    for k, control in enumerate(controls):
+        by_area.setdefault(control.area, []).append(k)
+    codes = list(range(2 * CLAIMED))  # a column's values: its codes themselves
+    columns = []
+    for ks in by_area.values():
+        made: list[tuple[str, str, Score]] = []
+
+        def judge(combination: tuple[int, ...], ks: list[int] = ks,
+                  made: list[tuple[str, str, Score]] = made) -> int:
+            first = controls[ks[0]]
+            marks = [Mark(controls[k].id, _STATUS_OF[code % CLAIMED], controls[k].severity,
+                          code >= CLAIMED) for k, code in zip(ks, combination, strict=True)]
+            made.append((first.area, first.area_title, score_findings(marks)))
+            return len(made) - 1
+
+        which = per_combination([Coded(wide[f"k{k}"], codes) for k in ks], nschemes, judge,
+                                dtype=pl.UInt32)
+        columns.append(list(map(made.__getitem__, which.to_list())))
+    return list(zip(*columns, strict=True)) if columns else [()] * nschemes

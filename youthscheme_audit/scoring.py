@@ -38,6 +38,15 @@ class Marked(Protocol):
     def claimed(self) -> bool: ...
 
 
+class Mark(NamedTuple):
+    """The four things scoring reads of a finding, on their own."""
+
+    control_id: str
+    status: Status
+    severity: Severity
+    claimed: bool
+
+
 STATUSES = tuple(status.value for status in Status)
 SEVERITIES = tuple(severity.value for severity in Severity)
 _STATUS_SEVERITY = attrgetter("status", "severity")
