@@ -113,6 +113,13 @@ def shared(macro: Callable[..., Any], item: Any, *args: Any) -> Any:
     return _once((name, id(item), args), item, lambda: macro(item, *args))
 
 
+def once(macro: Callable[..., Any], *args: Any) -> Any:
+    """``macro(*args)``, made once per ``args`` within ``shared_fragments``: for a macro
+    of plain values (text, numbers) that repeat across reports."""
+    name = macro.name  # type: ignore[attr-defined]
+    return _once((name, *args), None, lambda: macro(*args))
+
+
 def memo(key: Any, make: Callable[[], Any]) -> Any:
     """``make()``, made once per ``key`` within ``shared_fragments``."""
     return _once(key, key, make)
@@ -152,7 +159,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
         extra_evidence=extra_evidence, shown_by=shown_by, owner=owner_text,
         action_label=ACTION_LABELS.get, css_string=css_string,
     )
-    env.globals["shared"] = shared
+    env.globals.update(shared=shared, once=once)
     return env
 
 
