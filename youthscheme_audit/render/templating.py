@@ -11,7 +11,6 @@ from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +87,7 @@ class _Environment(jinja2.Environment):
 # item is kept, so its id is never another's while its markup is known.
 _FRAGMENTS: ContextVar[dict[Any, tuple[Any, Any]] | None] = ContextVar("fragments",
                                                                       default=None)
-FRAGMENTS_KEPT = 100_000  # the memo starts over past this many
+FRAGMENTS_KEPT = 20_000  # the memo starts over past this many (a few thousand are shared)
 
 
 @contextmanager
@@ -163,13 +162,9 @@ def environment(autoescape: bool) -> jinja2.Environment:
     return env
 
 
-_BAR = itemgetter("title", "score", "rating")  # what the area chart draws of an area
-
-
 def scheme_view(scheme: dict[str, Any], anchor: str) -> dict[str, Any]:
     """One scheme with the groupings a template lays out."""
     grouped = sections(scheme)
-    areas = scheme.get("areas") or []
     groups = {g["status"]: g["findings"] for g in grouped}
     spot = scheme.get("audit") is not None
     return {
@@ -192,7 +187,7 @@ def scheme_view(scheme: dict[str, Any], anchor: str) -> dict[str, Any]:
         "checker": scheme.get("checked_by") or "audit",
         "audit_line": audit_line(scheme) if spot else "",
         "divergence_line": divergence_line(scheme),
-        "chart": memo(("chart", *map(_BAR, areas)), lambda: area_chart(areas)),
+        "chart": area_chart(scheme.get("areas") or []),
     }
 
 
