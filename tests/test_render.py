@@ -655,10 +655,17 @@ def test_golden_league(reports: dict[str, Any], regen_golden: bool) -> None:
     check_golden("batch-league.txt", buffer.getvalue(), regen_golden)
 
 
-def test_a_folder_of_html_reports_is_each_scheme_rendered_alone(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kept", [None, 3])
+def test_a_folder_of_html_reports_is_each_scheme_rendered_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: int | None) -> None:
     # a register's schemes share finding dicts, and the folder makes each fragment they
-    # share once (templating.shared): every file must still be its scheme's report alone
+    # share once (templating.shared): every file must still be its scheme's report alone,
+    # also when the memo keeps only a few fragments and starts over again and again
     from youthscheme_audit.pipeline import score_register
+    from youthscheme_audit.render import templating
+
+    if kept is not None:
+        monkeypatch.setattr(templating, "FRAGMENTS_KEPT", kept)
     from youthscheme_audit.render.html import render
     from youthscheme_audit.render.per_scheme import issues_by_scheme, single_report
 
