@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_support import run
@@ -169,7 +170,7 @@ def test_cited_rows_explained_together_read_as_each_explained_alone(
     compared = 0
     for runs in evaluator.runs.values():
         for checked in runs:
-            table, rows = checked.table, checked.citable
+            table, rows = checked.table, cited_rows(checked)
             if table is None or not rows:
                 continue
             together = checked.explain(table, rows, evaluator.ctx)
@@ -181,11 +182,17 @@ def test_cited_rows_explained_together_read_as_each_explained_alone(
     # combinations too many for one folded key are told apart by their code tuples: alike
     from youthscheme_audit import engine
 
-    folded = {id(c): c.explain(c.table, c.citable, evaluator.ctx) for runs in
-              evaluator.runs.values() for c in runs if c.table is not None and c.citable}
+    folded = {id(c): c.explain(c.table, cited_rows(c), evaluator.ctx) for runs in
+              evaluator.runs.values() for c in runs if c.table is not None and cited_rows(c)}
     monkeypatch.setattr(engine, "FOLDED_KEYS", 0)
-    assert folded == {id(c): c.explain(c.table, c.citable, evaluator.ctx) for runs in
-                      evaluator.runs.values() for c in runs if c.table is not None and c.citable}
+    assert folded == {id(c): c.explain(c.table, cited_rows(c), evaluator.ctx) for runs in
+                      evaluator.runs.values() for c in runs
+                      if c.table is not None and cited_rows(c)}
+
+
+def cited_rows(run: Any) -> list[int]:
+    """Every row a batch run's findings cite for one check, in order."""
+    return sorted(i for rows in run.first_cited().values() for i in rows)
 
 
 def test_area_scores_of_every_code_are_the_areas_of_those_findings() -> None:
