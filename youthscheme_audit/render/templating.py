@@ -109,22 +109,24 @@ def shared(macro: Callable[..., Any], item: Any, *args: Any) -> Any:
     if item.__class__ is dict and item.get("citations"):
         return macro(item, *args)
     name = macro.name  # type: ignore[attr-defined]
-    return _once((name, id(item), args), item, lambda: macro(item, *args))
+    return _once(("shared", name, id(item), args), item, lambda: macro(item, *args))
 
 
 def once(macro: Callable[..., Any], *args: Any) -> Any:
     """``macro(*args)``, made once per ``args`` within ``shared_fragments``: for a macro
     of plain values (text, numbers) that repeat across reports."""
     name = macro.name  # type: ignore[attr-defined]
-    return _once((name, *args), None, lambda: macro(*args))
+    return _once(("once", name, args), None, lambda: macro(*args))
 
 
 def memo(key: Any, make: Callable[[], Any]) -> Any:
     """``make()``, made once per ``key`` within ``shared_fragments``."""
-    return _once(key, key, make)
+    return _once(("memo", key), key, make)
 
 
 def _once(key: Any, keep: Any, make: Callable[[], Any]) -> Any:
+    """``make()`` kept under ``key`` (with ``keep``, what the key's ids stand for) while
+    ``shared_fragments`` is open; outside it, made each time."""
     made = _FRAGMENTS.get()
     if made is None:
         return make()
