@@ -291,3 +291,36 @@ def test_rows_with_the_same_values_share_an_explanation_but_cite_their_own_recor
     assert second == first.replace(f"A-9001 (row {row1})", f"A-9002 (row {row2})")
     assert "cannot tell" not in first
     assert "cannot tell whether the rule applies" in unsure and "Force open day" in unsure
+
+
+# dates in the two layouts read natively, at their edges, and their near misses
+TRICKY_DATES = [
+    "2024-01-05", "05/01/2024", "1900-01-01", "01/01/1900", "2100-12-31", "31/12/2100",
+    "1899-12-31", "31/12/1899", "2101-01-01", "01/01/2101",  # years out of range
+    "2023-02-29", "29/02/2023", "2024-02-29", "29/02/2024", "2024-02-30", "31/04/2024",
+    "2024-13-01", "2024-00-10", "2024-01-00", "00/01/2024", "12/13/2024", "13/13/2024",
+    "2024-1-5", "5/1/2024", "05-01-2024", "05.01.2024", "2024/01/05", " 2024-01-05",
+    "2024-01-05 ", "2024-01-05T10:00", "05/01/24", "45123", "TBC", "", "not yet",
+    "0000-00-00", "9999-99-99", "2024-01-05\u00a0", "２０２４-01-05",
+]
+
+
+def test_dates_read_natively_are_what_the_tool_s_own_parser_makes_of_them() -> None:
+    import polars as pl
+
+    from youthscheme_audit.frames import native_dates
+    from youthscheme_audit.values import parse_date
+
+    texts = pl.Series(TRICKY_DATES, dtype=pl.String)
+    asked: list[str] = []
+
+    def parse(raw: str) -> Any:
+        asked.append(raw)
+        return parse_date(raw)
+
+    got = native_dates(texts, parse)
+    assert list(map(plain, got)) == [plain(parse_date(t)) for t in TRICKY_DATES]
+    # the plain real dates in range were read natively, every other text by the parser
+    native = {"2024-01-05", "05/01/2024", "1900-01-01", "01/01/1900", "2100-12-31",
+              "31/12/2100", "2024-02-29", "29/02/2024"}
+    assert set(asked) == set(TRICKY_DATES) - native

@@ -176,6 +176,7 @@ def _parse(frame: pl.DataFrame, reading: Any, spec: TableSpec) -> dict[str, Code
     coded: dict[str, Coded] = {}
     encoded: dict[str, tuple[pl.Series, Any]] = {}
     caches: dict[str, ParseCache] = {}  # per type: columns of one type share their values
+    dates = set()
     for j, name in reading.keep:
         column = spec.column(name)
         assert column is not None
@@ -185,7 +186,9 @@ def _parse(frame: pl.DataFrame, reading: Any, spec: TableSpec) -> dict[str, Code
             continue
         cache = caches.setdefault(column.type, ParseCache(PARSERS[column.type]))
         encoded[name] = (raw, cache.__getitem__)
-    done = encode_all(encoded)
+        if column.type == "date":
+            dates.add(name)
+    done = encode_all(encoded, dates)
     return {name: coded.get(name) or done[name] for _, name in reading.keep}
 
 

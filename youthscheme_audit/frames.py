@@ -13,7 +13,7 @@ Polars is imported here, and only commands that read registers import this modul
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -146,9 +146,11 @@ def encode(raw: pl.Series, parse: Any) -> Coded:
     return encode_all({"v": (raw, parse)})["v"]
 
 
-def encode_all(columns: Mapping[str, tuple[pl.Series, Any]]) -> dict[str, Coded]:
+def encode_all(columns: Mapping[str, tuple[pl.Series, Any]], dates: Collection[str] = ()
+               ) -> dict[str, Coded]:
     """Columns of raw text (nulls read as blank), each parsed once per distinct value by
-    its own parser: name -> (raw, parse) in, name -> Coded out.
+    its own parser: name -> (raw, parse) in, name -> Coded out. The columns named in
+    ``dates`` hold dates (``native_dates``).
 
     Each column's distinct texts (in order of first sight), then each row's code as the
     physical value of an Enum of those texts (the same numbers as a join on them, 20 to
@@ -165,8 +167,31 @@ def encode_all(columns: Mapping[str, tuple[pl.Series, Any]]) -> dict[str, Coded]
         for k in range(len(names))])
     codes = texts.select(pl.col(f"c{k}").cast(pl.Enum(d["v"])).to_physical().cast(CODE)
                          for k, d in enumerate(distinct)).collect()
-    return {name: Coded(codes[f"c{k}"], list(map(columns[name][1], d["v"].to_list())))
+    return {name: Coded(codes[f"c{k}"], native_dates(d["v"], columns[name][1])
+                        if name in dates else list(map(columns[name][1], d["v"].to_list())))
             for k, (name, d) in enumerate(zip(names, distinct, strict=True))}
+
+
+# layouts exact enough to read natively: four-digit year, two-digit day and month (what
+# most exports write); any other text goes to the tool's parser
+_NATIVE_DATES = ((r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"), (r"^\d{2}/\d{2}/\d{4}$", "%d/%m/%Y"))
+
+
+def native_dates(texts: pl.Series, parse: Callable[[Any], Any]) -> list[Any]:
+    """``parse`` of each of ``texts`` (distinct cells of a date column), the dates in the
+    plainest layouts read natively: a real date in YEAR_RANGE written YYYY-MM-DD or
+    DD/MM/YYYY is what ``values.parse_date`` makes of it; everything else (other layouts,
+    impossible dates, years out of range, placeholders) is parsed by ``parse``, which
+    says what is wrong with it. tests/test_frames.py holds the two to the same dates."""
+    from youthscheme_audit.values import YEAR_RANGE
+
+    text = pl.col("t")
+    read = pl.coalesce(pl.when(text.str.contains(layout)).then(text.str.to_date(
+        fmt, strict=False)) for layout, fmt in _NATIVE_DATES)
+    dates = texts.to_frame("t").select(
+        pl.when(read.dt.year().is_between(*YEAR_RANGE)).then(read)).to_series().to_list()
+    return [day if day is not None else parse(raw)
+            for day, raw in zip(dates, texts.to_list(), strict=True)]
 
 
 class Lists(dict[str, Any]):
