@@ -494,10 +494,13 @@ def picture(report: Report, by_area: bool = True,
     claims = []
     for scheme in report.schemes:
         failed = [f for f in scheme.findings if f.status is _GAP]
-        gaps.update(map(_CONTROL_ID, failed))
-        titles.update((f.control_id, f) for f in failed if f.control_id not in titles)
+        ids = list(map(_CONTROL_ID, failed))
+        gaps.update(ids)
+        titles.update(zip(ids, failed, strict=True))  # title and severity: any will do
+        # what a scheme said of itself is in its findings only beside its own score
         said = [f for f in scheme.findings if f.self_status is not None
-                and (f.self_status.value, f.status.value) in DIVERGENCE_RANK]
+                and (f.self_status.value, f.status.value) in DIVERGENCE_RANK
+                ] if scheme.self_score is not None else []
         over = [f.control_id for f in sorted(said, key=lambda f: f.severity.rank)]
         if over:
             claims.append({"scheme_id": scheme.scheme_id, "scheme_name": scheme.scheme_name,
