@@ -172,9 +172,13 @@ def encode_all(columns: Mapping[str, tuple[pl.Series, Any]], dates: Collection[s
             for k, (name, d) in enumerate(zip(names, distinct, strict=True))}
 
 
-# layouts exact enough to read natively: four-digit year, two-digit day and month (what
-# most exports write); any other text goes to the tool's parser
-_NATIVE_DATES = ((r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"), (r"^\d{2}/\d{2}/\d{4}$", "%d/%m/%Y"))
+# layouts exact enough to read natively: four-digit year, two-digit day and month in ASCII
+# digits (what most exports write; polars' \d would take any script's digits); any other
+# text goes to the tool's parser
+_NATIVE_DATES = (
+    (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "%Y-%m-%d"),
+    (r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$", "%d/%m/%Y"),
+)
 
 
 def native_dates(texts: pl.Series, parse: Callable[[Any], Any]) -> list[Any]:

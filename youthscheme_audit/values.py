@@ -216,7 +216,11 @@ def _date_from_object(raw: Any) -> Any:
 
 
 def parse_date(raw: Any) -> Any:
-    """A ``datetime.date`` from ISO, UK day-first, dd-Mon-yyyy, or an Excel serial."""
+    """A ``datetime.date`` from ISO, UK day-first, dd-Mon-yyyy, or an Excel serial.
+
+    The CSV reader reads YYYY-MM-DD and DD/MM/YYYY natively (``frames.native_dates``),
+    as this does: a change to those layouts, the year range or day-first reading here
+    must be made there too (tests/test_frames.py compares the two)."""
     if raw is not None and raw.__class__ is not str:
         return _date_from_object(raw)
     text = clean(raw)
